@@ -1,0 +1,1 @@
+"""The registry: what digital infrastructure exists (hotspots, fiber, facilities)."""
