@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-env_file = BASE_DIR / ".env"
+# Local development settings written by scripts/setup.sh; real environment variables win.
+env_file = Path(env.str("SIMPUL_ENV_FILE", default=str(BASE_DIR / ".env")))
 if env_file.exists():
     environ.Env.read_env(env_file, overwrite=False)
 

@@ -79,8 +79,10 @@ def read_boundaries(path: Path, layer: str | None = None) -> gpd.GeoDataFrame:
         layers = [str(name) for name, _ in pyogrio.list_layers(path)]
     except Exception as exc:  # pyogrio raises several error types for unreadable files
         raise AreaLoadError(
-            [f"{path.name} is not a spatial file GDAL can read (GeoJSON, GeoPackage, "
-             f"Shapefile, …): {exc}"]
+            [
+                f"{path.name} is not a spatial file GDAL can read (GeoJSON, GeoPackage, "
+                f"Shapefile, …): {exc}"
+            ]
         ) from exc
     if layer is not None and layer not in layers:
         raise AreaLoadError(
@@ -100,8 +102,10 @@ def read_boundaries(path: Path, layer: str | None = None) -> gpd.GeoDataFrame:
         minx, miny, maxx, maxy = frame.total_bounds
         if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
             raise AreaLoadError(
-                [f"{where} declares no CRS and its coordinates are not longitude/latitude; "
-                 "declare the CRS in the file."]
+                [
+                    f"{where} declares no CRS and its coordinates are not longitude/latitude; "
+                    "declare the CRS in the file."
+                ]
             )
         frame = frame.set_crs(4326)
     elif frame.crs.to_epsg() != 4326:
@@ -109,13 +113,20 @@ def read_boundaries(path: Path, layer: str | None = None) -> gpd.GeoDataFrame:
     return frame
 
 
-def load_areas(
-    path: Path,
+def load_areas(path: Path, *, layer: str | None = None, **options) -> AreaLoadSummary:
+    """Load the areas of one level from a boundary file; see `load_area_frame`."""
+    frame = read_boundaries(path, layer)
+    source = Path(path).name + (f":{layer}" if layer else "")
+    return load_area_frame(frame, source=source, **options)
+
+
+def load_area_frame(
+    frame: gpd.GeoDataFrame,
     *,
+    source: str,
     level: str,
     code_field: str,
     name_field: str,
-    layer: str | None = None,
     population_field: str | None = None,
     population_year: int | None = None,
     population_source: str = "",
@@ -124,22 +135,27 @@ def load_areas(
     dry_run: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> AreaLoadSummary:
-    """Load the areas of one level from a boundary file; see the module docstring.
+    """Load areas of one level from a GeoDataFrame in EPSG:4326, atomically.
 
-    Raises AreaLoadError, naming every bad feature, before anything is written.
+    Every feature is checked first; AreaLoadError names every bad feature and nothing is
+    written. Existing areas are updated by code only when something changed, so loading the
+    same data twice changes nothing. In a dry run everything is done and rolled back.
     """
     say = progress or (lambda message: None)
     target_level = parse_level(level)
     if population_field and not population_year:
         raise AreaLoadError(["--population-year is required with --population-field."])
-    frame = read_boundaries(path, layer)
     rows, repaired = _validated_rows(
-        frame, target_level, code_field, name_field, population_field, make_valid,
+        frame,
+        target_level,
+        code_field,
+        name_field,
+        population_field,
+        make_valid,
         parent_name_fields or {},
     )
     say(f"{len(rows)} features checked")
     summary = AreaLoadSummary(features=len(rows), repaired=repaired, dry_run=dry_run)
-    source = Path(path).name + (f":{layer}" if layer else "")
     with transaction.atomic():
         _create_missing_parents(rows, summary)
         _upsert(rows, summary, source, population_year, population_source)
@@ -153,16 +169,19 @@ def load_areas(
     return summary
 
 
-def _validated_rows(frame, target_level, code_field, name_field, population_field,
-                    make_valid, parent_name_fields):
+def _validated_rows(
+    frame, target_level, code_field, name_field, population_field, make_valid, parent_name_fields
+):
     """Check every feature; return clean rows and the codes repaired, or raise."""
     columns = [c for c in frame.columns if c != "geometry"]
     missing = [f for f in (code_field, name_field, population_field) if f and f not in frame]
     missing += [f for f in parent_name_fields.values() if f not in frame]
     if missing:
         raise AreaLoadError(
-            [f"Field {name!r} not found; the file's fields are: {', '.join(columns)}."
-             for name in missing]
+            [
+                f"Field {name!r} not found; the file's fields are: {', '.join(columns)}."
+                for name in missing
+            ]
         )
     name_fields = {
         lvl: parent_name_fields.get(lvl) or next((f for f in cands if f in frame), None)
@@ -183,8 +202,7 @@ def _validated_rows(frame, target_level, code_field, name_field, population_fiel
         label = f"Feature {number} ({code_field} {code})"
         if level_of(code) != target_level:
             errors.append(
-                f"{label}: the code is of level {level_of(code).label}, not "
-                f"{target_level.label}."
+                f"{label}: the code is of level {level_of(code).label}, not {target_level.label}."
             )
             continue
         if code in first_seen:
@@ -214,8 +232,14 @@ def _validated_rows(frame, target_level, code_field, name_field, population_fiel
             if fname and lvl < target_level and not pd.isna(feature[fname])
         }
         rows.append(
-            {"code": code, "name": str(name).strip(), "geom": geom,
-             "population": population, "parent_names": parent_names}
+            {
+                "code": code,
+                "name": str(name).strip(),
+                "geom": geom,
+                "repaired": was_repaired,
+                "population": population,
+                "parent_names": parent_names,
+            }
         )
     if errors:
         raise AreaLoadError(errors)
@@ -224,7 +248,7 @@ def _validated_rows(frame, target_level, code_field, name_field, population_fiel
 
 def _checked_geometry(geom, make_valid):
     """Return (MultiPolygon, problem, repaired) for one feature's geometry."""
-    if geom is None or geom.is_empty:
+    if not isinstance(geom, shapely.Geometry) or geom.is_empty:
         return None, "no geometry.", False
     if geom.geom_type not in ("Polygon", "MultiPolygon"):
         return None, f"geometry type {geom.geom_type} is not a (multi)polygon.", False
@@ -234,8 +258,9 @@ def _checked_geometry(geom, make_valid):
         if not make_valid:
             return None, f"invalid geometry: {reason}. Use --make-valid to repair it.", False
         geom = shapely.make_valid(geom)
-        polygons = [g for g in getattr(geom, "geoms", [geom]) if g.geom_type
-                    in ("Polygon", "MultiPolygon")]
+        polygons = [
+            g for g in getattr(geom, "geoms", [geom]) if g.geom_type in ("Polygon", "MultiPolygon")
+        ]
         geom = shapely.union_all(polygons)
         repaired = True
     if geom.geom_type == "Polygon":
@@ -271,9 +296,13 @@ def _create_missing_parents(rows, summary):
     for code in sorted(set(names) - existing, key=lambda c: (c.count("."), c)):
         name = names[code] or PROVINSI_NAMES.get(code) or code
         area = AdminArea.objects.create(
-            code=code, name=name, level=level_of(code), kind=kind_of(code),
+            code=code,
+            name=name,
+            level=level_of(code),
+            kind=kind_of(code),
             parent_id=ids.get(parent_of(code)) if parent_of(code) else None,
-            geom=empty, source=DERIVED_SOURCE,
+            geom=empty,
+            source=DERIVED_SOURCE,
         )
         ids[code] = area.id
         summary.parents_created.append(code)
@@ -287,8 +316,9 @@ def _upsert(rows, summary, source, population_year, population_source):
         for code, name, wkb, population, year in _existing_areas(codes)
     }
     parent_ids = dict(
-        AdminArea.objects.filter(code__in={parent_of(c) for c in codes if parent_of(c)})
-        .values_list("code", "id")
+        AdminArea.objects.filter(
+            code__in={parent_of(c) for c in codes if parent_of(c)}
+        ).values_list("code", "id")
     )
     now = timezone.now()
     to_create, to_update = [], []
@@ -297,12 +327,19 @@ def _upsert(rows, summary, source, population_year, population_source):
         wkb = shapely.to_wkb(row["geom"], output_dimension=2, byte_order=1)
         year = population_year if row["population"] is not None else None
         area = AdminArea(
-            code=code, name=row["name"], level=level_of(code), kind=kind_of(code),
+            code=code,
+            name=row["name"],
+            level=level_of(code),
+            kind=kind_of(code),
             parent_id=parent_ids.get(parent_of(code)) if parent_of(code) else None,
             geom=GEOSGeometry(memoryview(wkb), srid=4326),
-            population=row["population"], population_year=year,
-            population_source=population_source if year else "", source=source,
-            created=now, last_updated=now,
+            population=row["population"],
+            population_year=year,
+            population_source=population_source if year else "",
+            source=source,
+            geom_repaired=row["repaired"],
+            created=now,
+            last_updated=now,
         )
         if code not in existing:
             to_create.append(area)
@@ -312,14 +349,23 @@ def _upsert(rows, summary, source, population_year, population_source):
             summary.unchanged += 1
     AdminArea.objects.bulk_create(to_create, batch_size=500)
     if to_update:
-        ids = dict(AdminArea.objects.filter(code__in=[a.code for a in to_update])
-                   .values_list("code", "id"))
+        ids = dict(
+            AdminArea.objects.filter(code__in=[a.code for a in to_update]).values_list("code", "id")
+        )
         for area in to_update:
             area.id = ids[area.code]
         AdminArea.objects.bulk_update(
             to_update,
-            ["name", "geom", "population", "population_year", "population_source", "source",
-             "last_updated"],
+            [
+                "name",
+                "geom",
+                "population",
+                "population_year",
+                "population_source",
+                "source",
+                "geom_repaired",
+                "last_updated",
+            ],
             batch_size=500,
         )
     touched = [a.code for a in to_create + to_update]

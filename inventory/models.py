@@ -100,14 +100,15 @@ class PointAsset(Asset):
         """Set `area` to the desa/kelurahan covering the point, or raise ValidationError."""
         area = AdminArea.objects.leaf_for_point(self.geom) if self.geom else None
         if area is None:
-            lon, lat = (self.geom.x, self.geom.y) if self.geom else (None, None)
+            if not self.geom:
+                raise ValidationError({"geom": _("Lokasi wajib diisi.")})
             raise ValidationError(
                 {
                     "geom": _(
-                        "Lokasi (%(lat)s, %(lon)s) berada di luar semua desa/kelurahan yang "
-                        "dimuat."
+                        "Lokasi (lintang %(lat).6f, bujur %(lon).6f) berada di luar semua "
+                        "desa/kelurahan yang dimuat."
                     )
-                    % {"lat": lat, "lon": lon}
+                    % {"lat": self.geom.y, "lon": self.geom.x}
                 }
             )
         self.area = area

@@ -7,7 +7,6 @@ stored in EPSG:4326 like real data. `ORIGIN` is a point in Kota Mojokerto.
 import datetime
 
 import shapely
-import shapely.ops
 from django.contrib.gis.geos import GEOSGeometry
 from pyproj import Transformer
 from shapely.geometry import box
@@ -22,8 +21,8 @@ _TO_WGS84 = Transformer.from_crs(32749, 4326, always_xy=True)
 
 def to_storage(geom_utm) -> GEOSGeometry:
     """A shapely geometry in UTM 49S metres as a GEOS geometry in EPSG:4326."""
-    wgs = shapely.ops.transform(_TO_WGS84.transform, geom_utm)
-    return GEOSGeometry(shapely.to_wkb(wgs), srid=4326)
+    wgs = shapely.transform(geom_utm, _TO_WGS84.transform, interleaved=False)
+    return GEOSGeometry(memoryview(shapely.to_wkb(wgs)), srid=4326)
 
 
 def square(col: int, row: int, size: float = 1000.0):

@@ -1,0 +1,59 @@
+"""Settings fail fast, with a clear message, on a bad configuration."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+GOOD = {"DEBUG": "false", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "simpul.example.org",
+        "DATABASE_URL": "postgis://postgres@127.0.0.1:5432/simpul"}
+
+
+def import_settings(**overrides):
+    """Import config.settings in a fresh interpreter with only these variables set."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in GOOD and not k.startswith("SIMPUL_")}
+    env.update({k: v for k, v in {**GOOD, **overrides}.items() if v is not None})
+    # An empty working copy of .env must not leak in: run from a folder without one.
+    return subprocess.run(
+        [sys.executable, "-c", "import config.settings as s; print(s.DEBUG, s.ALLOWED_HOSTS)"],
+        cwd=ROOT, env={**env, "PYTHONPATH": str(ROOT), "SIMPUL_ENV_FILE": "/nonexistent"},
+        capture_output=True, text=True,
+    )
+
+
+def test_good_production_configuration_imports():
+    result = import_settings()
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False ['simpul.example.org']"
+
+
+@pytest.mark.parametrize(("overrides", "message"), [
+    ({"SECRET_KEY": None},
+     "SECRET_KEY is not set. Set it in the environment (required when DEBUG is false)."),
+    ({"ALLOWED_HOSTS": None},
+     "ALLOWED_HOSTS is not set. Give a comma-separated list of host names (required when "
+     "DEBUG is false)."),
+    ({"DEBUG": "maybe"}, "DEBUG must be true or false, not 'maybe'."),
+    ({"DATABASE_URL": "sqlite:///db.sqlite3"},
+     "DATABASE_URL must use the postgis:// scheme: PostgreSQL with PostGIS is the only "
+     "supported database (got engine 'django.db.backends.sqlite3')."),
+    ({"SIMPUL_ANALYSIS_SRID": "4326"},
+     "SIMPUL_ANALYSIS_SRID must be a WGS 84 / UTM zone (EPSG:326xx or 327xx) so that "
+     "distances and areas are in metres; got 4326."),
+    ({"SIMPUL_HOTSPOT_RADIUS_OUTDOOR_M": "0"},
+     "The default outdoor hotspot radius must be between 1 and 5000 m; got 0."),
+])
+def test_bad_configuration_fails_with_a_clear_message(overrides, message):
+    result = import_settings(**overrides)
+    assert result.returncode != 0
+    assert f"django.core.exceptions.ImproperlyConfigured: {message}" in result.stderr
+
+
+def test_development_defaults_only_with_debug():
+    result = import_settings(DEBUG="true", SECRET_KEY=None, ALLOWED_HOSTS=None)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True ['localhost', '127.0.0.1', '[::1]', 'testserver']"
