@@ -1,0 +1,1 @@
+"""Map building helpers (folium) for Simpul's pages."""
