@@ -97,3 +97,9 @@ class AdminArea(BaseModel):
         """Save, measuring the area in m² in the analysis CRS."""
         self.area_m2 = self.geom.transform(settings.SIMPUL_ANALYSIS_SRID, clone=True).area
         super().save(*args, **kwargs)
+
+
+# Coverage results live in geo/coverage/; importing them here registers them with the app.
+from .coverage.models import AreaCoverage, CoverageRun, FacilityAccess, WhiteZone  # noqa: E402
+
+__all__ = ["AdminArea", "AreaCoverage", "BaseModel", "CoverageRun", "FacilityAccess", "WhiteZone"]

@@ -1,0 +1,412 @@
+"""Coverage runs: read the registry as of a date, run the pure analysis, store the results.
+
+One SQL read per layer (geometry already transformed to the analysis CRS by PostGIS), then
+the functions of `analysis.py` and `fiber.py`, then one bulk write per result table.
+"""
+
+import datetime
+import hashlib
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from django.conf import settings
+from django.contrib.gis.geos import GEOSGeometry
+from django.db import connection, transaction
+from django.utils import timezone
+
+from geo.choices import AreaLevel
+from geo.codes import parent_of
+from geo.models import AdminArea
+from inventory.choices import FiberStatus, HotspotStatus
+
+from . import analysis, fiber, whatif
+from .models import AreaCoverage, CoverageRun, FacilityAccess, WhiteZone
+
+# Uncovered polygons smaller than this are slivers, not white zones.
+DEFAULT_MIN_WHITE_ZONE_M2 = 5_000.0
+
+
+class CoverageError(Exception):
+    """A coverage run that cannot be made (e.g. no areas loaded in the scope)."""
+
+
+@dataclass
+class Inputs:
+    """Everything a run reads, as GeoDataFrames in the analysis CRS."""
+
+    areas: gpd.GeoDataFrame  # leaves: code (index), id, population, geometry
+    hotspots: gpd.GeoDataFrame  # active free hotspots: id, radius_m, coverage, area_code
+    hotspot_counts: pd.DataFrame  # per leaf code: total, active, down
+    facilities: gpd.GeoDataFrame  # id, facility_type, is_government_office, fiber_node_id
+    nodes: pd.DataFrame
+    links: pd.DataFrame
+    fiber_route_m: pd.Series  # per leaf code: in-service route length inside the area
+
+
+def compute_coverage(
+    as_of: datetime.date | None = None,
+    *,
+    area_code: str | None = None,
+    min_white_zone_m2: float = DEFAULT_MIN_WHITE_ZONE_M2,
+) -> CoverageRun:
+    """Analyse coverage as of a date (default today) for all areas or one area's subtree.
+
+    Stores and returns a CoverageRun with per-area results at every level present, white
+    zones and per-facility access.
+    """
+    started = time.monotonic()
+    as_of = as_of or timezone.localdate()
+    scope = None
+    if area_code:
+        scope = AdminArea.objects.filter(code=area_code).first()
+        if scope is None:
+            raise CoverageError(f"No area with code {area_code!r} is loaded.")
+    inputs = read_inputs(as_of, scope)
+    if inputs.areas.empty:
+        raise CoverageError("No desa/kelurahan is loaded in this scope: run load_areas first.")
+
+    covered = analysis.covered_geometry(inputs.areas, inputs.hotspots)
+    leaf = analysis.area_coverage(inputs.areas, inputs.hotspots, covered=covered)
+    zones = analysis.white_zones(inputs.areas, covered, min_area_m2=min_white_zone_m2)
+    access = analysis.facility_access(inputs.facilities, inputs.hotspots)
+    network = fiber.fiber_analysis(inputs.nodes, inputs.links, inputs.facilities)
+
+    facility_table = _facility_table(inputs.facilities, access, network.facilities)
+    results = _results_per_level(inputs, leaf, facility_table)
+    if scope is not None:  # ancestors of the scope would only hold the scope's part
+        results = results[[c == scope.code or c.startswith(f"{scope.code}.")
+                           for c in results.index]]
+    parameters = {
+        "analysis_srid": settings.SIMPUL_ANALYSIS_SRID,
+        "circle_quad_segs": analysis.QUAD_SEGS,
+        "min_white_zone_m2": min_white_zone_m2,
+        "default_radius_m": settings.SIMPUL_HOTSPOT_RADIUS_M,
+        "hotspots": "status active, free, in service on as_of; surveyed polygon else circle",
+        "population": "spread evenly over each desa/kelurahan",
+        "aggregation": "parent levels sum their desa/kelurahan (m², people, counts)",
+    }
+    with transaction.atomic():
+        run = CoverageRun.objects.create(
+            as_of=as_of,
+            scope=scope,
+            parameters=parameters,
+            input_counts={
+                "areas": len(inputs.areas),
+                "hotspots_active": len(inputs.hotspots),
+                "hotspots_in_service": int(inputs.hotspot_counts["total"].sum()),
+                "facilities": len(inputs.facilities),
+                "fiber_nodes": len(inputs.nodes),
+                "fiber_links": len(inputs.links),
+            },
+            data_hash=_data_hash(inputs, as_of),
+            code_version=code_version(),
+            duration_s=0,
+            fiber={
+                "total_route_m": network.total_route_m,
+                "bridges": [
+                    {key: (float(value) if key == "length_m" else int(value))
+                     for key, value in bridge.items()}
+                    for bridge in network.bridges.to_dict("records")
+                ],
+            },
+        )
+        _store(run, inputs, results, covered, zones, facility_table)
+        run.duration_s = time.monotonic() - started
+        run.save(update_fields=["duration_s"])
+    return run
+
+
+def read_inputs(as_of: datetime.date, scope: AdminArea | None) -> Inputs:
+    """Read areas and in-service assets as of the date, transformed to the analysis CRS."""
+    srid = settings.SIMPUL_ANALYSIS_SRID
+    scope_sql, scope_params = "", []
+    if scope is not None:
+        scope_sql = "AND (a.code = %s OR a.code LIKE %s)"
+        scope_params = [scope.code, f"{scope.code}.%"]
+    in_service = "(x.installed_on IS NULL OR x.installed_on <= %s) AND " \
+                 "(x.decommissioned_on IS NULL OR x.decommissioned_on > %s)"
+    areas = _frame(
+        f"""SELECT a.code, a.id, a.population::float AS population,
+                   ST_AsBinary(ST_Transform(a.geom, {srid})) AS geometry
+            FROM geo_adminarea a WHERE a.level = {int(AreaLevel.DESA_KELURAHAN)} {scope_sql}
+            ORDER BY a.code""",
+        scope_params,
+    ).set_index("code")
+    # Hotspots near the scope may cover it: take every active one within the largest radius.
+    hotspot_scope = ""
+    hotspot_params: list = [HotspotStatus.ACTIVE, as_of, as_of]
+    if scope is not None:
+        hotspot_scope = f"""AND ST_DWithin(ST_Transform(x.geom, {srid}),
+                                ST_Transform(%s::geometry, {srid}),
+                                (SELECT coalesce(max(coverage_radius_m), 0)
+                                 FROM inventory_hotspot) + 1)"""
+        hotspot_params.append(scope.geom.ewkt)
+    hotspots = _frame(
+        f"""SELECT x.id, x.coverage_radius_m::float AS radius_m,
+                   ST_AsBinary(ST_Transform(x.coverage_area, {srid})) AS coverage,
+                   ST_AsBinary(ST_Transform(x.geom, {srid})) AS geometry
+            FROM inventory_hotspot x
+            WHERE x.status = %s AND x.is_free AND {in_service} {hotspot_scope}
+            ORDER BY x.id""",
+        hotspot_params,
+        extra_geometry="coverage",
+    )
+    counts = pd.DataFrame(
+        _rows(
+            f"""SELECT a.code,
+                       count(*) FILTER (WHERE x.status NOT IN (%s, %s)),
+                       count(*) FILTER (WHERE x.status = %s AND x.is_free),
+                       count(*) FILTER (WHERE x.status IN (%s, %s))
+                FROM inventory_hotspot x JOIN geo_adminarea a ON a.id = x.area_id
+                WHERE {in_service} {scope_sql} GROUP BY a.code""",
+            [HotspotStatus.PLANNED, HotspotStatus.DECOMMISSIONED, HotspotStatus.ACTIVE,
+             HotspotStatus.DOWN, HotspotStatus.MAINTENANCE, as_of, as_of, *scope_params],
+        ),
+        columns=["code", "total", "active", "down"],
+    ).set_index("code").reindex(areas.index, fill_value=0)
+    facilities = _frame(
+        f"""SELECT x.id, x.facility_type, x.is_government_office, x.fiber_node_id,
+                   a.code AS area_code, ST_AsBinary(ST_Transform(x.geom, {srid})) AS geometry
+            FROM inventory_facility x JOIN geo_adminarea a ON a.id = x.area_id
+            WHERE {in_service} {scope_sql} ORDER BY x.id""",
+        [as_of, as_of, *scope_params],
+    )
+    facilities["fiber_node_id"] = facilities["fiber_node_id"].astype("Int64")
+    nodes = pd.DataFrame(
+        _rows(
+            f"""SELECT x.id, x.node_type FROM inventory_fibernode x
+                WHERE x.status = %s AND {in_service} ORDER BY x.id""",
+            [FiberStatus.OPERATIONAL, as_of, as_of],
+        ),
+        columns=["id", "node_type"],
+    )
+    links = pd.DataFrame(
+        _rows(
+            f"""SELECT x.id, x.start_node_id, x.end_node_id, x.length_m
+                FROM inventory_fiberlink x WHERE x.status = %s AND {in_service} ORDER BY x.id""",
+            [FiberStatus.OPERATIONAL, as_of, as_of],
+        ),
+        columns=["id", "start_node_id", "end_node_id", "length_m"],
+    )
+    route = pd.DataFrame(
+        _rows(
+            f"""SELECT a.code,
+                       sum(ST_Length(ST_Transform(ST_Intersection(x.route, a.geom), {srid})))
+                FROM inventory_fiberlink x JOIN geo_adminarea a
+                  ON a.level = {int(AreaLevel.DESA_KELURAHAN)} AND ST_Intersects(x.route, a.geom)
+                WHERE x.status = %s AND {in_service} {scope_sql} GROUP BY a.code""",
+            [FiberStatus.OPERATIONAL, as_of, as_of, *scope_params],
+        ),
+        columns=["code", "route_m"],
+    ).set_index("code")["route_m"].reindex(areas.index, fill_value=0.0)
+    return Inputs(areas, hotspots, counts, facilities, nodes, links, route)
+
+
+def _rows(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _frame(sql: str, params: list, extra_geometry: str | None = None) -> gpd.GeoDataFrame:
+    """Run a query whose `geometry` (and optional extra) column is WKB, as a GeoDataFrame."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        columns = [c.name for c in cursor.description]
+        frame = pd.DataFrame(cursor.fetchall(), columns=columns)
+    frame["geometry"] = shapely.from_wkb([bytes(g) if g is not None else None
+                                          for g in frame["geometry"]])
+    if extra_geometry:
+        frame[extra_geometry] = shapely.from_wkb(
+            [bytes(g) if g is not None else None for g in frame[extra_geometry]]
+        )
+    return gpd.GeoDataFrame(frame, geometry="geometry", crs=settings.SIMPUL_ANALYSIS_SRID)
+
+
+def _facility_table(facilities, access, network) -> pd.DataFrame:
+    """One row per facility: its type, area, wifi access and fiber reach."""
+    table = facilities[["id", "facility_type", "is_government_office", "area_code"]].copy()
+    if table.empty:
+        columns = ["nearest_hotspot_id", "nearest_hotspot_m", "in_coverage", "connected",
+                   "reaches_data_centre", "redundant"]
+        return table.reindex(columns=[*table.columns, *columns])
+    return table.merge(access, on="id").merge(network.drop(columns=["fiber_node_id"]), on="id")
+
+
+def _results_per_level(inputs: Inputs, leaf: pd.DataFrame, facility_table: pd.DataFrame):
+    """Per-area figures for the leaves and every ancestor level present, as one DataFrame."""
+    leaf = leaf.copy()
+    counts = inputs.hotspot_counts
+    leaf["hotspots_total"] = counts["total"]
+    leaf["hotspots_active"] = counts["active"]
+    leaf["hotspots_down"] = counts["down"]
+    leaf["leaf_count"] = 1
+    leaf["leaves_with_hotspot"] = (counts["active"] > 0).astype(int)
+    leaf["fiber_route_m"] = inputs.fiber_route_m
+    leaf["level"] = int(AreaLevel.DESA_KELURAHAN)
+    sums = ["area_m2", "covered_m2", "population", "covered_population", "hotspots_total",
+            "hotspots_active", "hotspots_down", "leaf_count", "leaves_with_hotspot",
+            "fiber_route_m"]
+    frames = [leaf]
+    counts = _facility_counts(facility_table)
+    facility_frames = [counts]
+    current = leaf
+    while True:
+        parents = np.asarray(current.index.map(parent_of))
+        if pd.isna(parents).all():
+            break
+        parent = current[sums].groupby(parents).sum(min_count=1)
+        parent[["area_m2", "covered_m2", "fiber_route_m"]] = parent[
+            ["area_m2", "covered_m2", "fiber_route_m"]].fillna(0)
+        parent["level"] = current["level"].iloc[0] - 1
+        frames.append(parent)
+        counts = counts.rename(index=parent_of, level="code").groupby(level=[0, 1]).sum()
+        facility_frames.append(counts)
+        current = parent
+    results = pd.concat(frames)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        results["covered_pct"] = np.where(
+            results["area_m2"] > 0, 100 * results["covered_m2"] / results["area_m2"], 0.0)
+        results["covered_population_pct"] = 100 * results["covered_population"] / results[
+            "population"]
+        results["hotspots_per_km2"] = results["hotspots_active"] / (results["area_m2"] / 1e6)
+        results["hotspots_per_10k"] = 1e4 * results["hotspots_active"] / results["population"]
+        results["fiber_m_per_km2"] = results["fiber_route_m"] / (results["area_m2"] / 1e6)
+    by_code: dict[str, dict] = {}
+    for (code, category), row in pd.concat(facility_frames).iterrows():
+        by_code.setdefault(code, {})[category] = {k: int(v) for k, v in row.items()}
+    empty = dict.fromkeys(["total", *FACILITY_FLAGS], 0)
+    results["facilities"] = [
+        {"all": dict(empty), "government_offices": dict(empty), **by_code.get(code, {})}
+        for code in results.index
+    ]
+    return results
+
+
+FACILITY_FLAGS = ["in_coverage", "connected", "reaches_data_centre", "redundant"]
+
+
+def _facility_counts(table: pd.DataFrame) -> pd.DataFrame:
+    """Facility counts per (leaf code, category): each type, `all`, `government_offices`."""
+    base = table[["area_code", "facility_type", "is_government_office", *FACILITY_FLAGS]].copy()
+    base[FACILITY_FLAGS] = base[FACILITY_FLAGS].fillna(False).astype(bool).astype(int)
+    base["total"] = 1
+    government = base["is_government_office"].fillna(False).astype(bool)
+    long = pd.concat([
+        base.assign(category=base["facility_type"]),
+        base.assign(category="all"),
+        base[government].assign(category="government_offices"),
+    ]).rename(columns={"area_code": "code"})
+    return long.groupby(["code", "category"])[["total", *FACILITY_FLAGS]].sum()
+
+
+def _store(run, inputs, results, covered, zones, facility_table):
+    """Write per-area results, white zones and facility access for a run."""
+    ids = dict(AdminArea.objects.filter(code__in=list(results.index))
+               .values_list("code", "id"))
+    covered_wgs = gpd.GeoSeries(covered, crs=settings.SIMPUL_ANALYSIS_SRID).to_crs(4326)
+
+    def optional(value):
+        return None if value is None or pd.isna(value) else float(value)
+
+    rows = []
+    for code, row in results.iterrows():
+        geom = covered_wgs.get(code)
+        rows.append(AreaCoverage(
+            run=run, area_id=ids[code], level=int(row["level"]),
+            area_m2=float(row["area_m2"]), covered_m2=float(row["covered_m2"]),
+            covered_pct=float(row["covered_pct"]), population=optional(row["population"]),
+            covered_population=optional(row["covered_population"]),
+            covered_population_pct=optional(row["covered_population_pct"]),
+            hotspots_total=int(row["hotspots_total"]), hotspots_active=int(row["hotspots_active"]),
+            hotspots_down=int(row["hotspots_down"]),
+            hotspots_per_km2=float(row["hotspots_per_km2"]),
+            hotspots_per_10k=optional(row["hotspots_per_10k"]),
+            leaf_count=int(row["leaf_count"]), leaves_with_hotspot=int(row["leaves_with_hotspot"]),
+            facilities=row["facilities"], fiber_route_m=float(row["fiber_route_m"]),
+            fiber_m_per_km2=float(row["fiber_m_per_km2"]),
+            covered_geom=_multipolygon(geom) if geom is not None and not geom.is_empty else None,
+        ))
+    AreaCoverage.objects.bulk_create(rows, batch_size=1000)
+    zones_wgs = zones.to_crs(4326)
+    WhiteZone.objects.bulk_create(
+        [WhiteZone(run=run, area_id=ids[z.code], rank=rank, area_m2=float(z.area_m2),
+                   population=optional(z.population),
+                   geom=GEOSGeometry(memoryview(shapely.to_wkb(z.geometry)), srid=4326))
+         for rank, z in enumerate(zones_wgs.itertuples(), start=1)],
+        batch_size=1000,
+    )
+    FacilityAccess.objects.bulk_create(
+        [FacilityAccess(
+            run=run, facility_id=int(f.id),
+            nearest_hotspot_id=None if pd.isna(f.nearest_hotspot_id) else int(f.nearest_hotspot_id),
+            nearest_hotspot_m=optional(f.nearest_hotspot_m), in_coverage=bool(f.in_coverage),
+            connected=bool(f.connected), reaches_data_centre=bool(f.reaches_data_centre),
+            redundant=bool(f.redundant))
+         for f in facility_table.itertuples()],
+        batch_size=1000,
+    )
+
+
+def _multipolygon(geom) -> GEOSGeometry:
+    if geom.geom_type == "Polygon":
+        geom = shapely.MultiPolygon([geom])
+    elif geom.geom_type == "GeometryCollection":
+        geom = shapely.MultiPolygon(
+            [g for g in shapely.get_parts(geom) if g.geom_type == "Polygon"])
+    return GEOSGeometry(memoryview(shapely.to_wkb(geom)), srid=4326)
+
+
+def _data_hash(inputs: Inputs, as_of: datetime.date) -> str:
+    """SHA-256 of every input a run reads: the same data gives the same hash."""
+    digest = hashlib.sha256(as_of.isoformat().encode())
+    for frame in (inputs.areas.reset_index(), inputs.hotspots, inputs.facilities):
+        geoms = shapely.to_wkb(np.asarray(frame.geometry.array), output_dimension=2)
+        digest.update(pd.util.hash_pandas_object(
+            frame.drop(columns=[c for c in frame.columns if frame[c].dtype == "geometry"]),
+            index=False).to_numpy().tobytes())
+        for wkb in geoms:
+            digest.update(wkb)
+    for frame in (inputs.nodes, inputs.links, inputs.hotspot_counts.reset_index()):
+        digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+def code_version() -> str:
+    """The git commit of the running code, or 'unknown' outside a checkout."""
+    root = Path(settings.BASE_DIR)
+    try:
+        result = subprocess.run(["git", "-C", str(root), "describe", "--always", "--dirty"],
+                                capture_output=True, text=True, timeout=5, check=True)
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return result.stdout.strip()
+
+
+def what_if(candidates: gpd.GeoDataFrame, *, as_of: datetime.date | None = None,
+            pick: int | None = None, objective: str = "population") -> pd.DataFrame:
+    """Gain of candidate hotspot sites (EPSG:4326 points with `id` and `radius_m`).
+
+    Without `pick`, each candidate's gain alone; with `pick`, the greedy best `pick` sites.
+    """
+    as_of = as_of or timezone.localdate()
+    inputs = read_inputs(as_of, None)
+    metric = candidates.to_crs(settings.SIMPUL_ANALYSIS_SRID)
+    if pick is None:
+        return whatif.candidate_gains(metric, inputs.areas, inputs.hotspots)
+    return whatif.greedy_max_coverage(metric, pick, inputs.areas, inputs.hotspots,
+                                      objective=objective)
+
+
+def latest_run(as_of: datetime.date | None = None) -> CoverageRun | None:
+    """The newest stored run (for a date, if given) covering all areas."""
+    runs = CoverageRun.objects.filter(scope__isnull=True)
+    if as_of is not None:
+        runs = runs.filter(as_of=as_of)
+    return runs.order_by("-created").first()
