@@ -19,9 +19,8 @@ def two_kelurahan(db):
 @pytest.fixture(scope="session")
 def shared_data():
     """The folder of real public data beside the repository (`../shared/data`)."""
-    folder = Path(
-        os.environ.get("SIMPUL_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
-    )
+    default = Path(__file__).resolve().parents[2] / "shared" / "data"
+    folder = Path(os.environ.get("SIMPUL_SHARED_DATA", default))
     assert (folder / "mojokerto_kelurahan.geojson").exists(), (
         f"The shared data folder {folder} is missing; set SIMPUL_SHARED_DATA."
     )
