@@ -12,10 +12,15 @@ GOOD = {"DEBUG": "false", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "simpul.examp
         "DATABASE_URL": "postgis://postgres@127.0.0.1:5432/simpul"}
 
 
+def clean_environment() -> dict:
+    """The test process's environment without any setting Simpul reads."""
+    return {k: v for k, v in os.environ.items()
+            if k not in GOOD and not k.startswith(("SIMPUL_", "SECURE_", "DJANGO_"))}
+
+
 def import_settings(**overrides):
     """Import config.settings in a fresh interpreter with only these variables set."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in GOOD and not k.startswith("SIMPUL_")}
+    env = clean_environment()
     env.update({k: v for k, v in {**GOOD, **overrides}.items() if v is not None})
     # An empty working copy of .env must not leak in: run from a folder without one.
     return subprocess.run(
@@ -57,3 +62,25 @@ def test_development_defaults_only_with_debug():
     result = import_settings(DEBUG="true", SECRET_KEY=None, ALLOWED_HOSTS=None)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "True ['localhost', '127.0.0.1', '[::1]', 'testserver']"
+
+
+def test_production_configuration_passes_check_deploy():
+    env = clean_environment()
+    env.update(GOOD, SECRET_KEY="k3P!x9-" + "production-grade-secret-key-with-entropy" * 2,
+               SIMPUL_ENV_FILE="/nonexistent", PYTHONPATH=str(ROOT))
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (1 silenced)." in result.stdout
+
+
+def test_production_security_settings():
+    code = ("import config.settings as s; print(s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, "
+            "s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS, s.SECURE_REFERRER_POLICY)")
+    env = {**clean_environment(), **GOOD, "SIMPUL_ENV_FILE": "/nonexistent",
+           "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
+                         text=True).stdout.strip()
+    assert out == "True True True 31536000 strict-origin-when-cross-origin"
