@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.indexes import GistIndex
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .choices import AreaKind, AreaLevel
 from .codes import CODE_PATTERN
@@ -57,6 +58,7 @@ class AdminArea(BaseModel):
     )
 
     objects = AdminAreaQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["code"]

@@ -160,10 +160,13 @@ def load_area_frame(
         _create_missing_parents(rows, summary)
         _upsert(rows, summary, source, population_year, population_source)
         say(f"{len(summary.created)} created, {len(summary.updated)} updated")
+        dissolved: list[str] = []
         if summary.created or summary.updated or summary.parents_created:
-            summary.parents_dissolved = _dissolve_derived_parents(
+            dissolved = _dissolve_derived_parents(
                 {parent_of(r["code"]) for r in rows if parent_of(r["code"])}
             )
+        summary.parents_dissolved = len(dissolved)
+        _record_history(summary.created, summary.updated + dissolved, f"load_areas {source}")
         if dry_run:
             transaction.set_rollback(True)
     return summary
@@ -386,18 +389,32 @@ def _existing_areas(codes):
         return cursor.fetchall()
 
 
-def _dissolve_derived_parents(parent_codes: set[str]) -> int:
+def _record_history(created: list[str], updated: list[str], reason: str) -> None:
+    """Write one history row per created or changed area, with its final stored state.
+
+    Bulk inserts and SQL updates bypass django-simple-history's signals, so the rows are
+    written here, after area_m2 and the dissolves are final.
+    """
+    for codes, update in ((created, False), (updated, True)):
+        for start in range(0, len(codes), 1000):
+            areas = list(AdminArea.objects.filter(code__in=codes[start:start + 1000]))
+            AdminArea.history.bulk_history_create(
+                areas, update=update, default_change_reason=reason
+            )
+
+
+def _dissolve_derived_parents(parent_codes: set[str]) -> list[str]:
     """Rebuild the geometry and population of derived ancestors from their children.
 
     Works bottom-up so that a kabupaten is dissolved from freshly dissolved kecamatan.
-    Returns the number of areas rebuilt.
+    Returns the codes of the areas rebuilt.
     """
     codes = set()
     for code in parent_codes:
         codes.add(code)
         codes.update(ancestors_of(code))
     derived = AdminArea.objects.filter(code__in=codes, source=DERIVED_SOURCE)
-    total = 0
+    rebuilt: list[str] = []
     for level in sorted({level_of(c) for c in codes}, reverse=True):
         ids = list(derived.filter(level=level).values_list("id", flat=True))
         if not ids:
@@ -427,6 +444,6 @@ def _dissolve_derived_parents(parent_codes: set[str]) -> int:
                 """,
                 [ids],
             )
-            total += cursor.rowcount
         AdminArea.objects.filter(id__in=ids).update_area_m2()
-    return total
+        rebuilt += list(derived.filter(level=level).values_list("code", flat=True))
+    return rebuilt

@@ -192,3 +192,18 @@ def test_bad_codes_levels_duplicates_and_geometry_types_are_all_reported(tmp_pat
         "Feature 6 (kode 35.76.01.1006): no geometry.",
     ]
     assert AdminArea.objects.count() == 0
+
+
+def test_every_load_is_recorded_in_the_history(tmp_path, shared_data):
+    load(shared_data / "mojokerto_kelurahan.geojson", *MOJOKERTO_ARGS)
+    mentikan = AdminArea.history.filter(code="35.76.01.1003")
+    assert [(h.history_type, h.population, round(h.area_m2)) for h in mentikan] == [
+        ("+", 6387, 438414)]
+    assert mentikan.first().history_change_reason == "load_areas mojokerto_kelurahan.geojson"
+    kecamatan = AdminArea.history.filter(code="35.76.01").order_by("history_id")
+    assert [(h.history_type, h.population) for h in kecamatan] == [("+", None), ("~", 43194)]
+    frame = gpd.read_file(shared_data / "mojokerto_kelurahan.geojson")
+    frame.loc[frame["kode"] == "35.76.01.1003", "penduduk_2023"] = 7000
+    frame.to_file(tmp_path / "changed.geojson", driver="GeoJSON")
+    load(tmp_path / "changed.geojson", *MOJOKERTO_ARGS)
+    assert [h.population for h in mentikan.order_by("history_id")] == [6387, 7000]
