@@ -54,9 +54,13 @@ def compute_coverage(
     *,
     area_code: str | None = None,
     min_white_zone_m2: float = DEFAULT_MIN_WHITE_ZONE_M2,
+    known_at: datetime.datetime | None = None,
 ) -> CoverageRun:
     """Analyse coverage as of a date (default today) for all areas or one area's subtree.
 
+    `as_of` is the date in the world: assets installed by then and not yet decommissioned.
+    `known_at`, if given, reconstructs the registry as it was recorded at that moment from
+    the change history (records deleted later still count, edits made later do not).
     Stores and returns a CoverageRun with per-area results at every level present, white
     zones and per-facility access.
     """
@@ -67,7 +71,7 @@ def compute_coverage(
         scope = AdminArea.objects.filter(code=area_code).first()
         if scope is None:
             raise CoverageError(f"No area with code {area_code!r} is loaded.")
-    inputs = read_inputs(as_of, scope)
+    inputs = read_inputs(as_of, scope, known_at)
     if inputs.areas.empty:
         raise CoverageError("No desa/kelurahan is loaded in this scope: run load_areas first.")
 
@@ -90,6 +94,7 @@ def compute_coverage(
         "hotspots": "status active, free, in service on as_of; surveyed polygon else circle",
         "population": "spread evenly over each desa/kelurahan",
         "aggregation": "parent levels sum their desa/kelurahan (m², people, counts)",
+        "known_at": known_at.isoformat() if known_at else None,
     }
     with transaction.atomic():
         run = CoverageRun.objects.create(
@@ -122,9 +127,30 @@ def compute_coverage(
     return run
 
 
-def read_inputs(as_of: datetime.date, scope: AdminArea | None) -> Inputs:
+def _source(table: str, known_at: datetime.datetime | None) -> tuple[str, list]:
+    """A `WITH src AS (…)` clause: the table now, or its rows as recorded at `known_at`."""
+    if known_at is None:
+        return f"WITH src AS (SELECT * FROM {table})", []
+    history = table.replace("inventory_", "inventory_historical", 1)
+    return (
+        f"""WITH src AS (
+                SELECT * FROM (
+                    SELECT DISTINCT ON (id) * FROM {history} WHERE history_date <= %s
+                    ORDER BY id, history_date DESC, history_id DESC
+                ) latest WHERE history_type <> '-')""",
+        [known_at],
+    )
+
+
+def read_inputs(
+    as_of: datetime.date, scope: AdminArea | None, known_at: datetime.datetime | None = None
+) -> Inputs:
     """Read areas and in-service assets as of the date, transformed to the analysis CRS."""
     srid = settings.SIMPUL_ANALYSIS_SRID
+    hotspot_src, hotspot_src_params = _source("inventory_hotspot", known_at)
+    facility_src, facility_src_params = _source("inventory_facility", known_at)
+    node_src, node_src_params = _source("inventory_fibernode", known_at)
+    link_src, link_src_params = _source("inventory_fiberlink", known_at)
     scope_sql, scope_params = "", []
     if scope is not None:
         scope_sql = "AND (a.code = %s OR a.code LIKE %s)"
@@ -145,63 +171,68 @@ def read_inputs(as_of: datetime.date, scope: AdminArea | None) -> Inputs:
         hotspot_scope = f"""AND ST_DWithin(ST_Transform(x.geom, {srid}),
                                 ST_Transform(%s::geometry, {srid}),
                                 (SELECT coalesce(max(coverage_radius_m), 0)
-                                 FROM inventory_hotspot) + 1)"""
+                                 FROM src) + 1)"""
         hotspot_params.append(scope.geom.ewkt)
     hotspots = _frame(
-        f"""SELECT x.id, x.coverage_radius_m::float AS radius_m,
+        f"""{hotspot_src}
+            SELECT x.id, x.coverage_radius_m::float AS radius_m,
                    ST_AsBinary(ST_Transform(x.coverage_area, {srid})) AS coverage,
                    ST_AsBinary(ST_Transform(x.geom, {srid})) AS geometry
-            FROM inventory_hotspot x
+            FROM src x
             WHERE x.status = %s AND x.is_free AND {in_service} {hotspot_scope}
             ORDER BY x.id""",
-        hotspot_params,
+        hotspot_src_params + hotspot_params,
         extra_geometry="coverage",
     )
     counts = pd.DataFrame(
         _rows(
-            f"""SELECT a.code,
+            f"""{hotspot_src}
+                SELECT a.code,
                        count(*) FILTER (WHERE x.status NOT IN (%s, %s)),
                        count(*) FILTER (WHERE x.status = %s AND x.is_free),
                        count(*) FILTER (WHERE x.status IN (%s, %s))
-                FROM inventory_hotspot x JOIN geo_adminarea a ON a.id = x.area_id
+                FROM src x JOIN geo_adminarea a ON a.id = x.area_id
                 WHERE {in_service} {scope_sql} GROUP BY a.code""",
-            [HotspotStatus.PLANNED, HotspotStatus.DECOMMISSIONED, HotspotStatus.ACTIVE,
-             HotspotStatus.DOWN, HotspotStatus.MAINTENANCE, as_of, as_of, *scope_params],
+            [*hotspot_src_params, HotspotStatus.PLANNED, HotspotStatus.DECOMMISSIONED,
+             HotspotStatus.ACTIVE, HotspotStatus.DOWN, HotspotStatus.MAINTENANCE, as_of, as_of,
+             *scope_params],
         ),
         columns=["code", "total", "active", "down"],
     ).set_index("code").reindex(areas.index, fill_value=0)
     facilities = _frame(
-        f"""SELECT x.id, x.facility_type, x.is_government_office, x.fiber_node_id,
+        f"""{facility_src}
+            SELECT x.id, x.facility_type, x.is_government_office, x.fiber_node_id,
                    a.code AS area_code, ST_AsBinary(ST_Transform(x.geom, {srid})) AS geometry
-            FROM inventory_facility x JOIN geo_adminarea a ON a.id = x.area_id
+            FROM src x JOIN geo_adminarea a ON a.id = x.area_id
             WHERE {in_service} {scope_sql} ORDER BY x.id""",
-        [as_of, as_of, *scope_params],
+        [*facility_src_params, as_of, as_of, *scope_params],
     )
     facilities["fiber_node_id"] = facilities["fiber_node_id"].astype("Int64")
     nodes = pd.DataFrame(
         _rows(
-            f"""SELECT x.id, x.node_type FROM inventory_fibernode x
+            f"""{node_src} SELECT x.id, x.node_type FROM src x
                 WHERE x.status = %s AND {in_service} ORDER BY x.id""",
-            [FiberStatus.OPERATIONAL, as_of, as_of],
+            [*node_src_params, FiberStatus.OPERATIONAL, as_of, as_of],
         ),
         columns=["id", "node_type"],
     )
     links = pd.DataFrame(
         _rows(
-            f"""SELECT x.id, x.start_node_id, x.end_node_id, x.length_m
-                FROM inventory_fiberlink x WHERE x.status = %s AND {in_service} ORDER BY x.id""",
-            [FiberStatus.OPERATIONAL, as_of, as_of],
+            f"""{link_src} SELECT x.id, x.start_node_id, x.end_node_id, x.length_m
+                FROM src x WHERE x.status = %s AND {in_service} ORDER BY x.id""",
+            [*link_src_params, FiberStatus.OPERATIONAL, as_of, as_of],
         ),
         columns=["id", "start_node_id", "end_node_id", "length_m"],
     )
     route = pd.DataFrame(
         _rows(
-            f"""SELECT a.code,
+            f"""{link_src}
+                SELECT a.code,
                        sum(ST_Length(ST_Transform(ST_Intersection(x.route, a.geom), {srid})))
-                FROM inventory_fiberlink x JOIN geo_adminarea a
+                FROM src x JOIN geo_adminarea a
                   ON a.level = {int(AreaLevel.DESA_KELURAHAN)} AND ST_Intersects(x.route, a.geom)
                 WHERE x.status = %s AND {in_service} {scope_sql} GROUP BY a.code""",
-            [FiberStatus.OPERATIONAL, as_of, as_of, *scope_params],
+            [*link_src_params, FiberStatus.OPERATIONAL, as_of, as_of, *scope_params],
         ),
         columns=["code", "route_m"],
     ).set_index("code")["route_m"].reindex(areas.index, fill_value=0.0)

@@ -221,3 +221,23 @@ def test_parent_of_unknown_scope_is_empty(db):
     make_area("35.76.01.1001", square(0, 0))
     with pytest.raises(Exception, match="No area with code"):
         compute_coverage(TODAY, area_code="35.77")
+
+
+def test_known_at_reconstructs_the_registry_from_its_history(two_kelurahan):
+    from django.utils import timezone
+
+    from inventory.models import Hotspot
+
+    kept = make_hotspot(500, 500, name="kept")
+    gone = make_hotspot(1500, 500, name="gone")
+    before_edits = timezone.now()
+    kept.status = "down"
+    kept.save()
+    gone.delete()
+    now = compute_coverage(TODAY)
+    assert now.input_counts["hotspots_active"] == 0
+    past = compute_coverage(TODAY, known_at=before_edits)
+    assert past.input_counts["hotspots_active"] == 2
+    assert past.parameters["known_at"] == before_edits.isoformat()
+    assert result(past, "35.76.01.1002").hotspots_active == 1
+    assert Hotspot.history.filter(name="gone", history_type="-").count() == 1

@@ -4,6 +4,7 @@ import datetime
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from geo.coverage.serializers import run_as_dict
 from geo.coverage.services import DEFAULT_MIN_WHITE_ZONE_M2, CoverageError, compute_coverage
@@ -25,6 +26,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--as-of", help="date YYYY-MM-DD (default: today)")
         parser.add_argument("--area", help="only this area (any level) and the areas below it")
+        parser.add_argument(
+            "--known-at", type=datetime.datetime.fromisoformat, metavar="YYYY-MM-DDTHH:MM",
+            help="use the registry as it was recorded at this moment (from the change history)",
+        )
         parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
         parser.add_argument(
             "--min-white-zone-m2", type=float, default=DEFAULT_MIN_WHITE_ZONE_M2,
@@ -35,7 +40,8 @@ class Command(BaseCommand):
         as_of = parse_date(options["as_of"]) if options["as_of"] else None
         try:
             run = compute_coverage(
-                as_of, area_code=options["area"], min_white_zone_m2=options["min_white_zone_m2"]
+                as_of, area_code=options["area"], min_white_zone_m2=options["min_white_zone_m2"],
+                known_at=_aware(options["known_at"]),
             )
         except CoverageError as exc:
             raise CommandError(str(exc)) from exc
@@ -63,6 +69,13 @@ class Command(BaseCommand):
             f"{len(run.fiber['bridges'])} single-point-of-failure links; "
             f"{run.duration_s:.2f} s."
         ))
+
+
+def _aware(moment: datetime.datetime | None) -> datetime.datetime | None:
+    """A naive moment read in the project's time zone (Asia/Jakarta)."""
+    if moment is None or timezone.is_aware(moment):
+        return moment
+    return timezone.make_aware(moment)
 
 
 def _n(value) -> str:
