@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.gis",
     "rest_framework",
+    "rest_framework.authtoken",
     "rest_framework_gis",
     "django_filters",
     "drf_spectacular",
@@ -96,6 +97,28 @@ TEMPLATES = [
         },
     },
 ]
+
+# --- Security: strict defaults whenever DEBUG is off -----------------------------------
+# Behind a TLS-terminating proxy, set SECURE_PROXY_SSL_HEADER_ENABLED=true so that Django
+# trusts its X-Forwarded-Proto header.
+if env.bool("SECURE_PROXY_SSL_HEADER_ENABLED", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = _bool("SECURE_SSL_REDIRECT", not DEBUG)
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = True
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = _bool("SECURE_HSTS_PRELOAD", not DEBUG)
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Uploads (imports) are streamed to disk above this size and refused by the importer above
+# SIMPUL_MAX_UPLOAD_MB.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+SIMPUL_MAX_UPLOAD_MB = env.int("SIMPUL_MAX_UPLOAD_MB", default=50)
 
 # --- Database: DATABASE_URL (postgis://user:pass@host:port/name) or the local default -------
 DATABASES = {
@@ -167,14 +190,45 @@ SIMPUL_TILE_ATTRIBUTION = env.str(
     "SIMPUL_TILE_ATTRIBUTION", default="&copy; OpenStreetMap contributors"
 )
 
+# --- REST API (see docs/api.md) -----------------------------------------------------------
+# Anonymous requests are throttled per client address; an empty rate switches throttling off
+# (e.g. for a benchmark). Rates look like "300/min", "20/s", "10000/day".
+SIMPUL_API_ANON_RATE = env.str("SIMPUL_API_ANON_RATE", default="300/min").strip() or None
+if SIMPUL_API_ANON_RATE is not None:
+    _num, _, _period = SIMPUL_API_ANON_RATE.partition("/")
+    if not (_num.isdigit() and int(_num) > 0 and _period[:1] in ("s", "m", "h", "d")):
+        raise ImproperlyConfigured(
+            f"SIMPUL_API_ANON_RATE must look like 300/min, 20/s, 5000/hour or 10000/day "
+            f"(or be empty for no limit); got {SIMPUL_API_ANON_RATE!r}."
+        )
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Token first, so that an anonymous write gets 401 with a WWW-Authenticate header.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["config.permissions.RegistryPermission"],
+    "DEFAULT_PAGINATION_CLASS": "geo.api.pagination.PagePagination",
+    "PAGE_SIZE": 100,
+    "COERCE_DECIMAL_TO_STRING": False,
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    # Citizen reports (inventory/reports/throttles.py; "5/10m" is five per ten minutes).
+    "DEFAULT_THROTTLE_RATES": {"anon": SIMPUL_API_ANON_RATE, "reports": "5/10m",
+                               "reports-hotspot": "20/h"},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Simpul API",
-    "DESCRIPTION": "Registry of a city's public digital infrastructure.",
+    "DESCRIPTION": (
+        "Registry of a city's public digital infrastructure: free-wifi hotspots, public "
+        "facilities, fiber nodes and links, administrative areas. Lists are RFC 7946 GeoJSON "
+        "FeatureCollections (longitude, latitude; WGS 84). Anonymous clients read published "
+        "data and are throttled; editors write with a session or a token "
+        "(`Authorization: Token <key>`). The read-only OGC API - Features service is at /ogc/."
+    ),
     "VERSION": "0.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

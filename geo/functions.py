@@ -61,3 +61,28 @@ class KNNDistance(Func):
     arg_joiner = " <-> "
     template = "%(expressions)s"
     output_field = FloatField()
+
+
+class Simplify(Func):
+    """ST_Simplify(geom, tolerance): lighter geometry for map display only.
+
+    Rings and polygons smaller than the tolerance are dropped (NULL when nothing is left), so
+    sliver holes vanish; the result may be invalid, which is fine for drawing.
+    """
+
+    function = "ST_Simplify"
+    output_field = GeometryField()
+
+
+class PointX(Func):
+    """ST_X(point): longitude of a SRID-4326 point."""
+
+    function = "ST_X"
+    output_field = FloatField()
+
+
+class PointY(Func):
+    """ST_Y(point): latitude of a SRID-4326 point."""
+
+    function = "ST_Y"
+    output_field = FloatField()

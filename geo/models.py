@@ -103,5 +103,7 @@ class AdminArea(BaseModel):
 
 # Coverage results live in geo/coverage/; importing them here registers them with the app.
 from .coverage.models import AreaCoverage, CoverageRun, FacilityAccess, WhiteZone  # noqa: E402
+from .scoring.models import AreaScore, Claim, ScoreRun  # noqa: E402
 
-__all__ = ["AdminArea", "AreaCoverage", "BaseModel", "CoverageRun", "FacilityAccess", "WhiteZone"]
+__all__ = ["AdminArea", "AreaCoverage", "AreaScore", "BaseModel", "Claim", "CoverageRun",
+           "FacilityAccess", "ScoreRun", "WhiteZone"]

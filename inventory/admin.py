@@ -5,6 +5,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from geo.admin_widgets import OfflineGeoAdminMixin
 
+from .io.admin import ImportExportAdminMixin
 from .models import Facility, FiberLink, FiberNode, Hotspot
 
 
@@ -24,8 +25,10 @@ class PointAssetAdmin(AssetAdmin):
 
 
 @admin.register(Hotspot)
-class HotspotAdmin(PointAssetAdmin):
+class HotspotAdmin(ImportExportAdminMixin, PointAssetAdmin):
     """Free-wifi hotspots."""
+
+    io_layer = "hotspots"
 
     list_display = ("name", "status", "operator", "site_type", "area", "installed_on",
                     "last_verified_on")
@@ -36,8 +39,10 @@ class HotspotAdmin(PointAssetAdmin):
 
 
 @admin.register(Facility)
-class FacilityAdmin(PointAssetAdmin):
+class FacilityAdmin(ImportExportAdminMixin, PointAssetAdmin):
     """Public-service facilities."""
+
+    io_layer = "facilities"
 
     list_display = ("name", "facility_type", "is_government_office", "connectivity", "area",
                     "fiber_node")
@@ -47,19 +52,27 @@ class FacilityAdmin(PointAssetAdmin):
 
 
 @admin.register(FiberNode)
-class FiberNodeAdmin(PointAssetAdmin):
+class FiberNodeAdmin(ImportExportAdminMixin, PointAssetAdmin):
     """Fiber nodes."""
+
+    io_layer = "fiber-nodes"
 
     list_display = ("name", "node_type", "status", "area", "installed_on")
     list_filter = ("node_type", "status", "is_sensitive")
 
 
 @admin.register(FiberLink)
-class FiberLinkAdmin(AssetAdmin):
+class FiberLinkAdmin(ImportExportAdminMixin, AssetAdmin):
     """Fiber spans."""
+
+    io_layer = "fiber-links"
 
     list_display = ("name", "status", "deployment", "fibre_count", "length_m", "installed_on")
     list_filter = ("status", "deployment", "is_sensitive")
     list_select_related = ("start_node", "end_node")
     raw_id_fields = ("start_node", "end_node")
     readonly_fields = ("length_m", "created", "last_updated")
+
+
+# The citizen-report moderation queue is registered by its own package.
+from .reports import admin as reports_admin  # noqa: E402, F401

@@ -106,3 +106,22 @@ class Connectivity(models.TextChoices):
     CELLULAR = "cellular", _("Seluler")
     NONE = "none", _("Tidak terhubung")
     UNKNOWN = "unknown", _("Tidak diketahui")
+
+
+class ReportKind(models.TextChoices):
+    """What a citizen reports about a hotspot."""
+
+    NOT_WORKING = "not_working", _("Tidak berfungsi")
+    SLOW = "slow", _("Lambat")
+    NOT_FOUND = "not_found", _("Tidak ditemukan di sini")
+    WRONG_LOCATION = "wrong_location", _("Lokasi salah")
+    OTHER = "other", _("Lainnya")
+
+
+class ReportStatus(models.TextChoices):
+    """Where a citizen report stands in the editors' moderation queue."""
+
+    NEW = "new", _("Baru")
+    CONFIRMED = "confirmed", _("Dikonfirmasi")
+    RESOLVED = "resolved", _("Selesai")
+    REJECTED = "rejected", _("Ditolak")

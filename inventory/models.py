@@ -334,3 +334,7 @@ class FiberLink(Asset):
         """Save, measuring the route length in metres in the analysis CRS."""
         self.length_m = self.route.transform(settings.SIMPUL_ANALYSIS_SRID, clone=True).length
         super().save(*args, **kwargs)
+
+
+# Citizen reports live in inventory/reports/; importing them here registers them with the app.
+from .reports.models import HotspotReport  # noqa: E402, F401

@@ -10,6 +10,7 @@ from django.utils import timezone
 from geo.functions import GeographyDistance, KNNDistance
 
 from .choices import HotspotStatus
+from .reports.querysets import report_count_annotations
 
 
 class InServiceQuerySet(models.QuerySet):
@@ -59,3 +60,7 @@ class HotspotQuerySet(PointAssetQuerySet):
     def active(self):
         """Free hotspots whose status is active."""
         return self.filter(status=HotspotStatus.ACTIVE, is_free=True)
+
+    def with_report_counts(self):
+        """Annotate citizen report counts: `reports_total` and `reports_<status>` per status."""
+        return self.annotate(**report_count_annotations())

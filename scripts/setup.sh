@@ -34,10 +34,14 @@ if [ -z "$PG_VERSION" ]; then
   PG_VERSION="$(apt-cache depends postgresql | sed -n 's/.*Depends: postgresql-\([0-9]*\)$/\1/p' | head -n1)"
   [ -n "$PG_VERSION" ] || die "cannot find a PostgreSQL package for this distribution"
 fi
-APT_PACKAGES=("postgresql-$PG_VERSION" "postgresql-$PG_VERSION-postgis-3" gdal-bin)
+# gdal-bin: GeoDjango's GDAL and ogrinfo; pango and a font: PDF evidence reports (WeasyPrint).
+APT_PACKAGES=("postgresql-$PG_VERSION" "postgresql-$PG_VERSION-postgis-3" gdal-bin
+              libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
 "$PYTHON" -m venv --help >/dev/null 2>&1 || APT_PACKAGES+=(python3-venv)
 if [ "$MODE" = test ]; then
-  APT_PACKAGES+=(chromium wrk)
+  # chromium: browser tests (Playwright drives /usr/bin/chromium); wrk: load benchmarks;
+  # gettext: compilemessages.
+  APT_PACKAGES+=(chromium wrk gettext)
 fi
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

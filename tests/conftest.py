@@ -7,6 +7,8 @@ import pytest
 
 from tests.factories import make_area, square
 
+pytest_plugins = ["tests.api_support"]
+
 
 @pytest.fixture
 def two_kelurahan(db):

@@ -23,7 +23,7 @@ from django.utils import timezone
 from geo.choices import AreaLevel
 from geo.codes import parent_of
 from geo.models import AdminArea
-from inventory.choices import FiberStatus, HotspotStatus
+from inventory.choices import Connectivity, FiberStatus, HotspotStatus
 
 from . import analysis, fiber, whatif
 from .models import AreaCoverage, CoverageRun, FacilityAccess, WhiteZone
@@ -43,7 +43,7 @@ class Inputs:
     areas: gpd.GeoDataFrame  # leaves: code (index), id, population, geometry
     hotspots: gpd.GeoDataFrame  # active free hotspots: id, radius_m, coverage, area_code
     hotspot_counts: pd.DataFrame  # per leaf code: total, active, down
-    facilities: gpd.GeoDataFrame  # id, facility_type, is_government_office, fiber_node_id
+    facilities: gpd.GeoDataFrame  # id, facility_type, is_government_office, connectivity, …
     nodes: pd.DataFrame
     links: pd.DataFrame
     fiber_route_m: pd.Series  # per leaf code: in-service route length inside the area
@@ -91,7 +91,8 @@ def compute_coverage(
         "circle_quad_segs": analysis.QUAD_SEGS,
         "min_white_zone_m2": min_white_zone_m2,
         "default_radius_m": settings.SIMPUL_HOTSPOT_RADIUS_M,
-        "hotspots": "status active, free, in service on as_of; surveyed polygon else circle",
+        "hotspots": "free, in service on as_of, status active (or decommissioned after "
+                    "as_of); surveyed polygon else circle",
         "population": "spread evenly over each desa/kelurahan",
         "aggregation": "parent levels sum their desa/kelurahan (m², people, counts)",
         "known_at": known_at.isoformat() if known_at else None,
@@ -157,6 +158,10 @@ def read_inputs(
         scope_params = [scope.code, f"{scope.code}.%"]
     in_service = "(x.installed_on IS NULL OR x.installed_on <= %s) AND " \
                  "(x.decommissioned_on IS NULL OR x.decommissioned_on > %s)"
+    # A hotspot decommissioned after `as_of` was working on that date: with the date filter
+    # above, status 'decommissioned' plus a date counts as active (the status it had then).
+    working = (f"(x.status = '{HotspotStatus.ACTIVE}' OR (x.status = "
+               f"'{HotspotStatus.DECOMMISSIONED}' AND x.decommissioned_on IS NOT NULL))")
     areas = _frame(
         f"""SELECT a.code, a.id, a.population::float AS population,
                    ST_AsBinary(ST_Transform(a.geom, {srid})) AS geometry
@@ -166,7 +171,7 @@ def read_inputs(
     ).set_index("code")
     # Hotspots near the scope may cover it: take every active one within the largest radius.
     hotspot_scope = ""
-    hotspot_params: list = [HotspotStatus.ACTIVE, as_of, as_of]
+    hotspot_params: list = [as_of, as_of]
     if scope is not None:
         hotspot_scope = f"""AND ST_DWithin(ST_Transform(x.geom, {srid}),
                                 ST_Transform(%s::geometry, {srid}),
@@ -179,7 +184,7 @@ def read_inputs(
                    ST_AsBinary(ST_Transform(x.coverage_area, {srid})) AS coverage,
                    ST_AsBinary(ST_Transform(x.geom, {srid})) AS geometry
             FROM src x
-            WHERE x.status = %s AND x.is_free AND {in_service} {hotspot_scope}
+            WHERE {working} AND x.is_free AND {in_service} {hotspot_scope}
             ORDER BY x.id""",
         hotspot_src_params + hotspot_params,
         extra_geometry="coverage",
@@ -188,20 +193,20 @@ def read_inputs(
         _rows(
             f"""{hotspot_src}
                 SELECT a.code,
-                       count(*) FILTER (WHERE x.status NOT IN (%s, %s)),
-                       count(*) FILTER (WHERE x.status = %s AND x.is_free),
+                       count(*) FILTER (WHERE x.status <> %s),
+                       count(*) FILTER (WHERE {working} AND x.is_free),
                        count(*) FILTER (WHERE x.status IN (%s, %s))
                 FROM src x JOIN geo_adminarea a ON a.id = x.area_id
                 WHERE {in_service} {scope_sql} GROUP BY a.code""",
-            [*hotspot_src_params, HotspotStatus.PLANNED, HotspotStatus.DECOMMISSIONED,
-             HotspotStatus.ACTIVE, HotspotStatus.DOWN, HotspotStatus.MAINTENANCE, as_of, as_of,
-             *scope_params],
+            [*hotspot_src_params, HotspotStatus.PLANNED, HotspotStatus.DOWN,
+             HotspotStatus.MAINTENANCE, as_of, as_of, *scope_params],
         ),
         columns=["code", "total", "active", "down"],
     ).set_index("code").reindex(areas.index, fill_value=0)
     facilities = _frame(
         f"""{facility_src}
-            SELECT x.id, x.facility_type, x.is_government_office, x.fiber_node_id,
+            SELECT x.id, x.facility_type, x.is_government_office, x.connectivity,
+                   x.fiber_node_id,
                    a.code AS area_code, ST_AsBinary(ST_Transform(x.geom, {srid})) AS geometry
             FROM src x JOIN geo_adminarea a ON a.id = x.area_id
             WHERE {in_service} {scope_sql} ORDER BY x.id""",
@@ -261,13 +266,21 @@ def _frame(sql: str, params: list, extra_geometry: str | None = None) -> gpd.Geo
 
 
 def _facility_table(facilities, access, network) -> pd.DataFrame:
-    """One row per facility: its type, area, wifi access and fiber reach."""
-    table = facilities[["id", "facility_type", "is_government_office", "area_code"]].copy()
+    """One row per facility: its type, area, wifi access, fiber reach and any connectivity.
+
+    `any_connectivity`: the recorded connectivity is fiber, wireless or cellular, or the
+    facility is connected to the fiber graph.
+    """
+    table = facilities[["id", "facility_type", "is_government_office", "area_code",
+                        "connectivity"]].copy()
     if table.empty:
         columns = ["nearest_hotspot_id", "nearest_hotspot_m", "in_coverage", "connected",
-                   "reaches_data_centre", "redundant"]
+                   "reaches_data_centre", "redundant", "any_connectivity"]
         return table.reindex(columns=[*table.columns, *columns])
-    return table.merge(access, on="id").merge(network.drop(columns=["fiber_node_id"]), on="id")
+    table = table.merge(access, on="id").merge(network.drop(columns=["fiber_node_id"]), on="id")
+    table["any_connectivity"] = table["connectivity"].isin(CONNECTED_KINDS) | table[
+        "connected"].fillna(False).astype(bool)
+    return table
 
 
 def _results_per_level(inputs: Inputs, leaf: pd.DataFrame, facility_table: pd.DataFrame):
@@ -320,7 +333,9 @@ def _results_per_level(inputs: Inputs, leaf: pd.DataFrame, facility_table: pd.Da
     return results
 
 
-FACILITY_FLAGS = ["in_coverage", "connected", "reaches_data_centre", "redundant"]
+FACILITY_FLAGS = ["in_coverage", "connected", "reaches_data_centre", "redundant",
+                  "any_connectivity"]
+CONNECTED_KINDS = [Connectivity.FIBER, Connectivity.WIRELESS, Connectivity.CELLULAR]
 
 
 def _facility_counts(table: pd.DataFrame) -> pd.DataFrame:

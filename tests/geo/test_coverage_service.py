@@ -136,7 +136,7 @@ def test_facilities_nearest_hotspot_and_fiber_reach(two_kelurahan):
         (1, pytest.approx(1200, abs=0.01))]
     offices = result(run, "35.76.01").facilities["government_offices"]
     assert offices == {"total": 3, "in_coverage": 1, "connected": 2, "reaches_data_centre": 2,
-                       "redundant": 1}
+                       "redundant": 1, "any_connectivity": 2}
     assert run.fiber["total_route_m"] == pytest.approx(200 + 200 + math.hypot(200, 200) + 1200,
                                                        abs=0.01)
 
@@ -241,3 +241,13 @@ def test_known_at_reconstructs_the_registry_from_its_history(two_kelurahan):
     assert past.parameters["known_at"] == before_edits.isoformat()
     assert result(past, "35.76.01.1002").hotspots_active == 1
     assert Hotspot.history.filter(name="gone", history_type="-").count() == 1
+
+
+def test_a_hotspot_decommissioned_later_was_working_before(two_kelurahan):
+    make_hotspot(500, 500, status="decommissioned", installed_on=datetime.date(2019, 1, 1),
+                 decommissioned_on=datetime.date(2023, 1, 1))
+    before = result(compute_coverage(datetime.date(2021, 11, 10)), "35.76.01.1001")
+    after = result(compute_coverage(datetime.date(2024, 1, 1)), "35.76.01.1001")
+    assert (before.hotspots_total, before.hotspots_active) == (1, 1)
+    assert before.covered_m2 == pytest.approx(circle_m2(100), abs=1)
+    assert (after.hotspots_total, after.hotspots_active, after.covered_m2) == (0, 0, 0)

@@ -5,6 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from fixtures.demo import build_demo
+from geo.scoring.demo import load_demo_claims
 from inventory.services import DemoLoadError, load_demo
 
 
@@ -31,6 +32,7 @@ class Command(BaseCommand):
                 f"{name}: {counts['created']} created, {counts['updated']} updated, "
                 f"{counts['unchanged']} unchanged, {counts['deleted']} deleted."
             )
+        self.stdout.write("Demo claims: {} created, {} updated.".format(*load_demo_claims()))
         self.stdout.write(
             self.style.SUCCESS(f"Demo loaded in {time.monotonic() - started:.1f} s.")
         )

@@ -1,0 +1,1 @@
+"""REST API of the geo app: administrative areas as GeoJSON, with per-area summaries."""

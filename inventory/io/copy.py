@@ -1,0 +1,122 @@
+"""Fast creation of many records with PostgreSQL COPY, history rows included.
+
+Django's `bulk_create` spends about a millisecond per row building SQL; COPY writes the same
+rows in a fraction of that. Values are encoded column by column (one encoder per field,
+geometries as EWKB hex in one vectorised shapely call). Primary keys are reserved from the
+table's sequence first, so the django-simple-history rows (type '+', as
+`bulk_create_with_history` writes them) are copied from the same encoded columns. No model
+`save()` runs: the caller has done its work already (area of each point, default radius,
+measured length).
+"""
+
+import io
+
+import numpy as np
+import shapely
+from django.contrib.gis.db.models import GeometryField
+from django.db import connection
+from django.utils import timezone
+
+NULL = "\\N"
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _text(values):
+    return [NULL if v is None else v.translate(_ESCAPES) for v in values]
+
+
+def _plain(values):
+    return [NULL if v is None else str(v) for v in values]
+
+
+def _boolean(values):
+    return [NULL if v is None else ("t" if v else "f") for v in values]
+
+
+def _isoformat(values):
+    return [NULL if v is None else v.isoformat() for v in values]
+
+
+def _geometry(values):
+    array = np.array(values, dtype=object)
+    if len(array) and not isinstance(array[0], shapely.Geometry | type(None)):
+        array = np.array([shapely.from_wkb(bytes(v.ewkb)) if v is not None else None
+                          for v in values], dtype=object)
+    encoded = shapely.to_wkb(shapely.set_srid(array, 4326), hex=True, include_srid=True)
+    return [NULL if v is None else v for v in encoded.tolist()]
+
+
+def encoder(field):
+    """The function that encodes a list of values of this field for COPY."""
+    if isinstance(field, GeometryField):
+        return _geometry
+    kind = field.get_internal_type()
+    if kind in ("CharField", "TextField", "SlugField"):
+        return _text
+    if kind == "BooleanField":
+        return _boolean
+    if kind in ("DateField", "DateTimeField"):
+        return _isoformat
+    return _plain
+
+
+def reserve_ids(model, count: int) -> list[int]:
+    """`count` new primary keys from the model's table sequence."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT array_agg(nextval(pg_get_serial_sequence(%s, %s))) "
+            "FROM generate_series(1, %s)",
+            [model._meta.db_table, model._meta.pk.column, count],
+        )
+        return cursor.fetchone()[0]
+
+
+def _copy(table: str, columns: list[str], encoded_columns: list[list[str]]):
+    buffer = io.StringIO()
+    buffer.writelines("\t".join(line) + "\n" for line in zip(*encoded_columns, strict=True))
+    buffer.seek(0)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(
+            f"COPY {connection.ops.quote_name(table)} ({names}) FROM STDIN", buffer
+        )
+
+
+def copy_create(model, rows: list[dict], *, user=None, reason: str = "") -> list[int]:
+    """Insert `rows` (dicts by field attname) and their history rows; return the new ids.
+
+    Missing values take the field default; `created`/`last_updated` are now.
+    """
+    if not rows:
+        return []
+    ids = reserve_ids(model, len(rows))
+    now = timezone.now().isoformat()
+    count = len(rows)
+    encoded = {}
+    for f in model._meta.concrete_fields:
+        if f.primary_key:
+            encoded[f.attname] = [str(pk) for pk in ids]
+        elif getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            encoded[f.attname] = [now] * count
+        else:
+            default = f.get_default()
+            encoded[f.attname] = encoder(f)([row.get(f.attname, default) for row in rows])
+    fields = model._meta.concrete_fields
+    _copy(model._meta.db_table, [f.column for f in fields], [encoded[f.attname] for f in fields])
+    history = getattr(model, "history", None)
+    if history is not None:
+        constants = {
+            "history_date": now,
+            "history_change_reason": reason[:100].translate(_ESCAPES) if reason else NULL,
+            "history_type": "+",
+            "history_user_id": str(user.pk) if getattr(user, "pk", None) else NULL,
+        }
+        columns, values = [], []
+        for f in history.model._meta.concrete_fields:
+            if f.attname == "history_id":
+                continue
+            columns.append(f.column)
+            values.append([constants[f.attname]] * count if f.attname in constants
+                          else encoded[f.attname])
+        _copy(history.model._meta.db_table, columns, values)
+    return ids

@@ -1,0 +1,50 @@
+"""Fixtures shared by the API tests: one user per role, a clean throttle cache.
+
+Loaded as a pytest plugin by tests/conftest.py (`pytest_plugins`).
+"""
+
+import importlib
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import Group, User
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from config.permissions import Role
+
+roles_migration = importlib.import_module("inventory.migrations.0002_roles")
+ROLE_NAMES = ("anonymous", "user", Role.EDITOR, Role.ASSESSOR, Role.ADMIN)
+
+
+@pytest.fixture(autouse=True)
+def _clear_throttle_history():
+    """Throttle counts live in the cache; every test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def role_users(db):
+    """One user per role (`user` has no role); groups as the roles migration makes them.
+
+    The migration's function is run again because a transactional test elsewhere may have
+    flushed the groups it created in the test database.
+    """
+    roles_migration.grant_roles(apps, roles_migration.ROLES)
+    users = {"anonymous": None}
+    for name in ROLE_NAMES[1:]:
+        user = User.objects.create_user(username=f"u-{name}", password="x")
+        if name != "user":
+            user.groups.add(Group.objects.get(name=name))
+        users[name] = user
+    return users
+
+
+def client_for(user) -> APIClient:
+    """A client authenticated as `user` (anonymous for None)."""
+    api = APIClient()
+    if user is not None:
+        api.force_authenticate(user)
+    return api
