@@ -31,19 +31,7 @@ MAX_EXAMPLES = 12
 #: Operations whose responses do not match their published schema yet (found by this test;
 #: owned by the API). They are still checked for server errors; remove an entry once its
 #: schema is fixed, and the test then holds it to the schema too.
-KNOWN_SCHEMA_GAPS = {
-    **dict.fromkeys(
-        ["GET /api/areas/", "GET /api/hotspots/", "GET /api/facilities/",
-         "GET /api/fiber-nodes/", "GET /api/fiber-links/", "GET /api/coverage/white-zones/"],
-        "FeaturePagination: the schema requires `results` (the body has `features`) and "
-        "describes each feature as a whole FeatureCollection object",
-    ),
-    "GET /api/coverage/": "schema: an array of AreaCoverage; body: {run, results}",
-    **dict.fromkeys(
-        ["GET /api/coverage/runs/", "GET /api/coverage/runs/{id}/"],
-        "CoverageRun.scope is null for a whole-city run; the schema says string",
-    ),
-}
+KNOWN_SCHEMA_GAPS: dict[str, str] = {}
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
 

@@ -66,7 +66,8 @@ class AdminAreaSerializer(GeoFeatureModelSerializer):
 
     geom = PrecisionGeometryField(read_only=True)
     parent = serializers.SlugRelatedField(
-        slug_field="code", read_only=True, help_text="Kemendagri code of the parent area."
+        slug_field="code", read_only=True, allow_null=True,
+        help_text="Kemendagri code of the parent area (null for a provinsi)."
     )
 
     class Meta:

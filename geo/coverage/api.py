@@ -10,7 +10,7 @@ import geopandas as gpd
 import shapely
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, permissions, serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
@@ -68,8 +68,14 @@ class RunScopedMixin:
         return queryset
 
 
-@extend_schema(parameters=[AS_OF, AREA, LEVEL])
-class AreaCoverageList(RunScopedMixin, generics.ListAPIView):
+@extend_schema(
+    parameters=[AS_OF, AREA, LEVEL],
+    responses=inline_serializer(
+        "AreaCoverageResults",
+        {"run": CoverageRunSerializer(), "results": AreaCoverageSerializer(many=True)},
+    ),
+)
+class AreaCoverageList(RunScopedMixin, generics.GenericAPIView):
     """Coverage of every area (any level) in the run for a date, with the run's metadata."""
 
     serializer_class = AreaCoverageSerializer
@@ -89,7 +95,8 @@ class AreaCoverageList(RunScopedMixin, generics.ListAPIView):
             rows = rows.filter(level=int(LEVEL_NAMES[level.lower()]))
         return self.filter_area(rows, "area")
 
-    def list(self, request, *args, **kwargs):
+    def get(self, request, *args, **kwargs):
+        """The run's metadata and the figures of every area it holds."""
         results = self.get_serializer(self.get_queryset(), many=True).data
         return Response({"run": CoverageRunSerializer(self.run).data, "results": results})
 
@@ -131,6 +138,8 @@ class RunList(generics.ListAPIView):
     filter_backends = []
 
 
+@extend_schema(parameters=[OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH,
+                                             description="Id of the coverage run")])
 class RunDetail(generics.RetrieveAPIView):
     """One stored run: parameters, inputs, hash, code version and fiber findings."""
 

@@ -9,7 +9,10 @@ from .models import AreaCoverage, CoverageRun, FacilityAccess, WhiteZone
 class CoverageRunSerializer(serializers.ModelSerializer):
     """A run's metadata: date, parameters, inputs, reproducibility fields, fiber findings."""
 
-    scope = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    scope = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True,
+        help_text="Code of the area analysed; null when every loaded area was analysed.",
+    )
 
     class Meta:
         model = CoverageRun
@@ -22,7 +25,7 @@ class AreaCoverageSerializer(serializers.ModelSerializer):
 
     code = serializers.CharField(source="area.code")
     name = serializers.CharField(source="area.name")
-    parent = serializers.CharField(source="area.parent.code", default=None)
+    parent = serializers.CharField(source="area.parent.code", default=None, allow_null=True)
 
     class Meta:
         model = AreaCoverage

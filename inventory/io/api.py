@@ -12,7 +12,9 @@ from pathlib import Path
 
 from django.http import FileResponse
 from django.utils.translation import gettext as _
-from rest_framework import status
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, BasePermission
@@ -69,12 +71,31 @@ def run_upload(layer: str, upload, *, user, dry_run: bool, update: bool,
                            display_name=upload.name)
 
 
+class ImportUpload(serializers.Serializer):
+    """The multipart form of an import (documentation of the request body)."""
+
+    file = serializers.FileField(help_text="CSV, XLSX, GeoJSON, GeoPackage, zipped Shapefile "
+                                           "or KML")
+    dry_run = serializers.BooleanField(required=False, default=False)
+    update = serializers.BooleanField(required=False, default=False,
+                                      help_text="update existing records by external_id")
+    layer = serializers.CharField(required=False, help_text="layer or sheet to read")
+    crs = serializers.CharField(required=False, help_text="CRS of a file that declares none")
+
+
 class ImportView(APIView):
     """Import a file into a layer (all or nothing); the report is the response."""
 
     parser_classes = [MultiPartParser, FormParser]
     permission_classes = [CanImport]
 
+    @extend_schema(
+        parameters=[OpenApiParameter("layer", OpenApiTypes.STR, OpenApiParameter.PATH,
+                                     enum=sorted(LAYERS), description="Layer to import into")],
+        request={"multipart/form-data": ImportUpload},
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="import report"),
+                   400: OpenApiResponse(OpenApiTypes.OBJECT, description="every error")},
+    )
     def post(self, request, layer):
         _layer(layer)
         upload = request.FILES.get("file")
@@ -97,6 +118,17 @@ class ExportView(APIView):
 
     permission_classes = [AllowAny]
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("layer", OpenApiTypes.STR, OpenApiParameter.PATH,
+                             enum=sorted(LAYERS), description="Layer to export"),
+            OpenApiParameter("fmt", OpenApiTypes.STR, OpenApiParameter.PATH,
+                             enum=sorted(FORMATS), description="File format"),
+            OpenApiParameter("area", OpenApiTypes.STR, description="area code (any level)"),
+            OpenApiParameter("as_of", OpenApiTypes.DATE, description="in service on this date"),
+        ],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )
     def get(self, request, layer, fmt):
         spec = _layer(layer)
         if fmt not in FORMATS or not exportable(layer, fmt):

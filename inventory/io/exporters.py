@@ -22,6 +22,7 @@ import shapely
 from django.conf import settings
 from django.utils import timezone
 
+from geo.codes import normalize_code
 from geo.models import AdminArea
 
 from ..choices import Deployment, FiberNodeType, HotspotStatus
@@ -68,8 +69,8 @@ def export_queryset(spec: LayerSpec, area: str | None = None,
     queryset = spec.model.objects.all()
     if area:
         try:
-            area_obj = AdminArea.objects.get(code=area)
-        except AdminArea.DoesNotExist:
+            area_obj = AdminArea.objects.get(code=normalize_code(area))
+        except (ValueError, AdminArea.DoesNotExist):
             raise ExportError(f"Unknown area code {area!r}.") from None
         if spec.is_point:
             queryset = queryset.in_area(area_obj.code)

@@ -8,7 +8,8 @@
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, permissions, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -35,6 +36,12 @@ class PayloadTooLarge(exceptions.APIException):
     default_code = "too_large"
 
 
+HOTSPOT_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH,
+                              description="Id of the hotspot")
+
+
+@extend_schema_view(get=extend_schema(parameters=[HOTSPOT_ID]),
+                    post=extend_schema(parameters=[HOTSPOT_ID]))
 class HotspotReportsView(APIView):
     """Citizen reports of one hotspot: send one (POST), or read the public counts (GET)."""
 

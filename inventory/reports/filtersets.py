@@ -12,7 +12,7 @@ class ReportFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=ReportStatus.choices)
     kind = django_filters.ChoiceFilter(choices=ReportKind.choices)
     hotspot = django_filters.NumberFilter(field_name="hotspot_id", min_value=1,
-                                          max_value=2**63 - 1)
+                                          max_value=2**63 - 1, label="Id of the hotspot")
 
     class Meta:
         model = HotspotReport
