@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from config.permissions import can_see_internal
 from inventory.models import Hotspot
+from inventory.reports.services import public_summary
 
 from .choices import AreaLevel
 from .maps import pages
@@ -52,6 +53,7 @@ def hotspot_detail(request, pk: int):
     public = public_hotspots().filter(pk=pk).exists()
     return render(request, "hotspot/detail.html", {
         "hotspot": hotspot,
+        "reports": public_summary(hotspot),
         "on_public_map": public,
         "show_internal": can_see_internal(request.user, Hotspot),
         "map": page_parts(hotspot_map(hotspot)),

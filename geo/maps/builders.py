@@ -68,6 +68,7 @@ def _strings() -> dict[str, str]:
         "walk": _("Rute jalan kaki"),
         "yourPoint": _("Titik yang dipilih"),
         "details": _("Lihat detail"),
+        "report": _("Laporkan masalah"),
         "areaPage": _("Halaman wilayah"),
         "ssid": _("SSID"),
         "operator": _("Operator"),

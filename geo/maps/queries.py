@@ -14,7 +14,7 @@ import math
 from django.contrib.gis.db.models import Extent
 from django.contrib.gis.db.models.functions import AsGeoJSON, Envelope
 from django.contrib.gis.geos import Polygon
-from django.db.models import Avg, Count, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Floor
 from django.utils import timezone
 
@@ -23,7 +23,7 @@ from geo.coverage.models import AreaCoverage, CoverageRun
 from geo.functions import PointX, PointY, Simplify
 from geo.models import AdminArea
 from inventory.choices import FiberStatus
-from inventory.models import Facility, FiberLink, FiberNode, Hotspot
+from inventory.models import Facility, FiberLink, FiberNode, Hotspot, HotspotReport
 
 from . import constants as c
 
@@ -70,9 +70,10 @@ def public_hotspots(today: datetime.date | None = None) -> QuerySet:
 
 
 def with_reported_down(hotspots: QuerySet) -> QuerySet:
-    """Hook for citizen reports (issue 8): annotate a boolean `reported_down` here and the map
-    shows those active hotspots as "reported down". Until then, unchanged."""
-    return hotspots
+    """Annotate `reported_down`: a citizen's "not working" report was confirmed by an editor
+    and is not resolved yet. The map shows such active hotspots as "reported down"."""
+    outages = HotspotReport.objects.confirmed_outages().filter(hotspot=OuterRef("pk"))
+    return hotspots.annotate(reported_down=Exists(outages))
 
 
 def public_facilities(today: datetime.date | None = None) -> QuerySet:

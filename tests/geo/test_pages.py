@@ -65,7 +65,7 @@ def test_hotspot_layer_sends_public_points_with_popup_fields(client, registry):
     assert by_name["Taman Barat"] == {
         "id": active.pk, "name": "Taman Barat", "ssid": "Barat-Free", "operator": "Diskominfo",
         "site_type": "taman", "status": "active", "opening_hours": "", "last_verified_on": None,
-        "coverage_radius_m": 100,
+        "coverage_radius_m": 100, "reported_down": False,
     }
     assert by_name["Taman Timur"]["coverage_radius_m"] == 30
     lon, lat = next(f for f in data["features"]
@@ -255,3 +255,22 @@ def test_english_switch(client, registry):
     assert "Free wifi hotspots" in html
     assert "Nearest wifi" in html
     assert "Hotspot wifi gratis" not in html
+
+
+# --- Citizen reports on the map and the hotspot page ----------------------------------------
+def test_confirmed_outage_marks_the_hotspot_reported_down(client, registry):
+    from inventory.models import HotspotReport
+
+    active = registry["hotspots"]["active"]
+    report = HotspotReport.objects.create(hotspot=active, kind="not_working")
+    page = client.get(f"/hotspot/{active.pk}/").content.decode()
+    assert 'action="/api/hotspots/%d/reports/form/"' % active.pk in page
+    assert 'id="hotspot-reported-down"' not in page
+    report.status = "confirmed"
+    report.save()
+    data = get_json(client, f"/map/layers/hotspots/?bbox={BBOX}&zoom=15")
+    down = {f["properties"]["name"] for f in data["features"] if f["properties"]["reported_down"]}
+    assert down == {"Taman Barat"}
+    page = client.get(f"/hotspot/{active.pk}/").content.decode()
+    assert 'id="hotspot-reported-down"' in page
+    assert "1 laporan (1 dikonfirmasi, 0 selesai)" in page

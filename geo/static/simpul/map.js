@@ -341,7 +341,9 @@
         rows.map(function (r) { return "<dt>" + esc(r[0]) + "</dt><dd>" + esc(r[1]) + "</dd>"; })
           .join("") +
         '</dl><a href="' + esc(cfg.urls.hotspot.replace("{id}", encodeURIComponent(p.id))) +
-        '">' + esc(s.details) + "</a></div>";
+        '">' + esc(s.details) + '</a> · <a href="' +
+        esc(cfg.urls.hotspot.replace("{id}", encodeURIComponent(p.id))) + '#lapor">' +
+        esc(s.report) + "</a></div>";
     },
 
     // --- other point layers --------------------------------------------------------------
