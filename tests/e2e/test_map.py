@@ -5,6 +5,8 @@ which 3 are decommissioned (155 on the map) and 139 active and in service (139 c
 circles); 18 kelurahan; 18 white zones in the run; 35 fiber spans, 32 nodes, 113 facilities.
 """
 
+import os
+import tempfile
 from pathlib import Path
 
 from django.apps import apps
@@ -17,7 +19,12 @@ from tests.api_support import roles_migration
 
 from .conftest import wait_idle
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# Screenshots go to docs/screenshots/ only when asked (SIMPUL_SCREENSHOTS=1), so that a test
+# run leaves the working tree clean; otherwise to a temporary folder.
+SCREENSHOTS = (Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+               if os.environ.get("SIMPUL_SCREENSHOTS") == "1"
+               else Path(tempfile.gettempdir()) / "simpul-screenshots")
+SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 HOSTILE = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>${1+1}'
 COUNTS = "window.simpul.counts()"
 
