@@ -40,7 +40,8 @@ class AdminArea(BaseModel):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    geom = models.MultiPolygonField(_("batas wilayah"), srid=4326)
+    # The named GistIndex in Meta is the only spatial index (not GeoDjango's default too).
+    geom = models.MultiPolygonField(_("batas wilayah"), srid=4326, spatial_index=False)
     area_m2 = models.FloatField(_("luas (m²)"), editable=False, default=0)
     population = models.PositiveIntegerField(_("jumlah penduduk"), null=True, blank=True)
     population_year = models.PositiveSmallIntegerField(_("tahun penduduk"), null=True, blank=True)

@@ -84,7 +84,8 @@ class Asset(BaseModel):
 class PointAsset(Asset):
     """Abstract base of point assets: a location and the desa/kelurahan it stands in."""
 
-    geom = models.PointField(_("lokasi"), srid=4326)
+    # The named GistIndex in Meta is the only spatial index (not GeoDjango's default too).
+    geom = models.PointField(_("lokasi"), srid=4326, spatial_index=False)
     area = models.ForeignKey(
         AdminArea,
         verbose_name=_("desa/kelurahan"),
@@ -281,7 +282,7 @@ class FiberLink(Asset):
     end_node = models.ForeignKey(
         FiberNode, verbose_name=_("node akhir"), on_delete=models.PROTECT, related_name="+"
     )
-    route = models.LineStringField(_("jalur"), srid=4326)
+    route = models.LineStringField(_("jalur"), srid=4326, spatial_index=False)
     length_m = models.FloatField(_("panjang (m)"), editable=False, default=0)
     status = models.CharField(
         _("status"), max_length=20, choices=FiberStatus.choices, default=FiberStatus.OPERATIONAL

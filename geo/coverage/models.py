@@ -96,7 +96,8 @@ class WhiteZone(models.Model):
     rank = models.PositiveIntegerField(_("peringkat"), help_text=_("1 = terbesar"))
     area_m2 = models.FloatField(_("luas (m²)"))
     population = models.FloatField(_("penduduk (perkiraan)"), null=True)
-    geom = models.PolygonField(_("geometri"), srid=4326)
+    # The named GistIndex in Meta is the only spatial index (not GeoDjango's default too).
+    geom = models.PolygonField(_("geometri"), srid=4326, spatial_index=False)
 
     class Meta:
         ordering = ["run", "rank"]
