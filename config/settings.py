@@ -10,6 +10,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config.csp import content_security_policy
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -63,12 +65,14 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "csp",
     "geo",
     "inventory",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -93,6 +97,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -189,6 +194,10 @@ SIMPUL_TILE_URL = env.str(
 SIMPUL_TILE_ATTRIBUTION = env.str(
     "SIMPUL_TILE_ATTRIBUTION", default="&copy; OpenStreetMap contributors"
 )
+
+# --- Content-Security-Policy (django-csp; the policy and its reasons are in config/csp.py) ---
+# Inline scripts run only with the request's nonce; images may come from the tile host.
+CONTENT_SECURITY_POLICY = content_security_policy(SIMPUL_TILE_URL)
 
 # --- REST API (see docs/api.md) -----------------------------------------------------------
 # Anonymous requests are throttled per client address; an empty rate switches throttling off

@@ -28,15 +28,34 @@ class OfflineOSMWidget(OSMWidget):
         # Replace, not extend, OSMWidget's media: that one points at a CDN.
         extend = False
         css = {"all": ("vendor/ol/ol.css", "gis/css/ol3.css")}
-        js = ("vendor/ol/ol.js", "gis/js/OLMapWidget.js")
+        js = ("vendor/ol/ol.js", "gis/js/OLMapWidget.js", "simpul/admin-map-widget.js")
 
     def get_context(self, name, value, attrs):
-        """Add the base-map tile URL and attribution from the settings."""
+        """Add the map options (base-map tiles from the settings) as JSON for the script.
+
+        No inline script: `simpul/admin-map-widget.js` reads `simpul_options`, so that the
+        widget works under the Content-Security-Policy (config/csp.py).
+        """
         context = super().get_context(name, value, attrs)
         context["tile_url"] = getattr(settings, "SIMPUL_TILE_URL", DEFAULT_TILE_URL)
         context["tile_attribution"] = getattr(
             settings, "SIMPUL_TILE_ATTRIBUTION", DEFAULT_TILE_ATTRIBUTION
         )
+        widget_id = context.get("id", "")
+        context["simpul_options_id"] = f"{widget_id}_simpul_map_options"
+        context["simpul_options"] = {
+            "module": context["module"],
+            "geom_name": context["geom_type"],
+            "id": widget_id,
+            "map_id": f"{widget_id}_map",
+            "map_srid": context["map_srid"],
+            "name": context["name"],
+            "default_lon": context["default_lon"],
+            "default_lat": context["default_lat"],
+            "default_zoom": context["default_zoom"],
+            "tile_url": context["tile_url"],
+            "tile_attribution": context["tile_attribution"],
+        }
         return context
 
     def render(self, name, value, attrs=None, renderer=None):

@@ -1,16 +1,81 @@
-"""Admin of the registry: every layer on an offline map, with change history."""
+"""Admin of the registry: every layer on an offline map, with change history.
 
+Change forms refuse a save when the record changed since the form was opened (another
+editor, an import or the API saved it meanwhile), instead of silently overwriting it.
+"""
+
+from django import forms
 from django.contrib import admin
+from django.contrib.gis.db.models import GeometryField
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from geo.admin_widgets import OfflineGeoAdminMixin
 
+from .api.concurrency import version_of
 from .io.admin import ImportExportAdminMixin
 from .models import Facility, FiberLink, FiberNode, Hotspot
+
+STALE_FORM_MESSAGE = _(
+    "Data ini telah diubah oleh pengguna lain sejak formulir ini dibuka. Perubahan Anda "
+    "belum disimpan: muat ulang halaman untuk melihat versi terbaru, lalu ulangi perubahan "
+    "Anda."
+)
+
+
+class VersionedAdminForm(forms.ModelForm):
+    """A change form carrying the version (`last_updated`) of the record it was opened on.
+
+    `clean` compares it with the row, locked (`SELECT … FOR UPDATE`) inside the admin's
+    transaction, so a concurrent save cannot slip in between the check and the write.
+    """
+
+    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.last_updated:
+            self.fields["loaded_version"].initial = version_of(self.instance.last_updated)
+
+    def _get_validation_exclusions(self):
+        """Leave geometry fields out of the model's constraint checks in Python.
+
+        Django cannot evaluate `isvalid` check constraints in Python (an empty optional
+        geometry raises TypeError); `clean` checks validity instead, and the database
+        constraints back it.
+        """
+        exclude = super()._get_validation_exclusions()
+        exclude.update(
+            field.name for field in self._meta.model._meta.fields
+            if isinstance(field, GeometryField) and field.name in self.fields
+        )
+        return exclude
+
+    def clean(self):
+        """Refuse invalid geometries, and the save when the record changed since the form
+        was opened."""
+        cleaned = super().clean()
+        for name, value in list(cleaned.items()):
+            if hasattr(value, "valid") and hasattr(value, "valid_reason") and not value.valid:
+                self.add_error(name, _("Geometri tidak valid: %(reason)s.")
+                               % {"reason": value.valid_reason})
+        if self.instance.pk:
+            rows = type(self.instance)._default_manager.filter(pk=self.instance.pk)
+            if transaction.get_connection().in_atomic_block:
+                rows = rows.select_for_update()
+            current = rows.values_list("last_updated", flat=True).first()
+            sent = (cleaned.get("loaded_version") or "").strip()
+            if current is not None and sent != str(version_of(current)):
+                raise ValidationError(STALE_FORM_MESSAGE, code="stale")
+        return cleaned
 
 
 class AssetAdmin(OfflineGeoAdminMixin, SimpleHistoryAdmin):
     """Common admin options of registry records."""
+
+    form = VersionedAdminForm
 
     search_fields = ("name", "external_id")
     readonly_fields = ("created", "last_updated")

@@ -48,3 +48,9 @@ def client_for(user) -> APIClient:
     if user is not None:
         api.force_authenticate(user)
     return api
+
+
+def if_match(api: APIClient, url: str) -> dict:
+    """The `If-Match` header a write to `url` needs: the ETag of a GET made just now."""
+    etag = api.get(url).get("ETag")
+    return {"HTTP_IF_MATCH": etag} if etag else {}

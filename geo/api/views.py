@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from ..codes import CODE_PATTERN
 from ..filtersets import AdminAreaFilterSet
 from ..models import AdminArea
+from .history import HistoryMixin
 from .pagination import FeaturePagination
 from .serializers import AdminAreaSerializer, AreaSummarySerializer, AsOfQuerySerializer
 from .summary import area_summary
@@ -21,8 +22,9 @@ CODE_PARAMETER = OpenApiParameter(
 )
 
 
-@extend_schema_view(retrieve=extend_schema(parameters=[CODE_PARAMETER]))
-class AdminAreaViewSet(viewsets.ReadOnlyModelViewSet):
+@extend_schema_view(retrieve=extend_schema(parameters=[CODE_PARAMETER]),
+                    history=extend_schema(parameters=[CODE_PARAMETER]))
+class AdminAreaViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
     """Administrative areas (provinsi to desa/kelurahan) as GeoJSON, looked up by code.
 
     Boundaries are written only by `manage.py load_areas`, which checks a whole file and
@@ -35,6 +37,7 @@ class AdminAreaViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = FeaturePagination
     lookup_field = "code"
     lookup_value_regex = CODE_PATTERN.strip("^$")
+    history_key = "code"
 
     @extend_schema(
         parameters=[CODE_PARAMETER, AsOfQuerySerializer], responses=AreaSummarySerializer

@@ -41,7 +41,9 @@ class CoverageRun(models.Model):
         indexes = [models.Index(fields=["as_of", "-created"], name="geo_coveragerun_as_of")]
 
     def __str__(self):
-        return f"Cakupan per {self.as_of:%Y-%m-%d} (#{self.pk})"
+        return _("Cakupan per %(date)s (#%(pk)s)") % {
+            "date": f"{self.as_of:%Y-%m-%d}", "pk": self.pk,
+        }
 
 
 class AreaCoverage(models.Model):

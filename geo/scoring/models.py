@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.gis.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from geo.models import BaseModel
 
@@ -46,7 +47,10 @@ class ScoreRun(models.Model):
         indexes = [models.Index(fields=["as_of", "-created"], name="geo_scorerun_as_of")]
 
     def __str__(self):
-        return f"Skor {self.methodology_id} {self.methodology_version} per {self.as_of:%Y-%m-%d}"
+        return _("Skor %(methodology)s %(version)s per %(date)s") % {
+            "methodology": self.methodology_id, "version": self.methodology_version,
+            "date": f"{self.as_of:%Y-%m-%d}",
+        }
 
 
 class AreaScore(models.Model):
@@ -92,8 +96,8 @@ class Claim(BaseModel):
     refers_to = models.DateField(_("tanggal yang dirujuk"))
     metric = models.CharField(_("metrik"), max_length=40)
     params = models.JSONField(_("parameter metrik"), default=dict, blank=True)
-    scope = models.CharField(_("cakupan"), max_length=20, choices=ClaimScope.choices,
-                             default=ClaimScope.AREA)
+    scope = models.CharField(pgettext_lazy("claim scope", "cakupan"), max_length=20,
+                             choices=ClaimScope.choices, default=ClaimScope.AREA)
     area = models.ForeignKey(
         "geo.AdminArea", verbose_name=_("wilayah"), on_delete=models.PROTECT,
         related_name="claims",

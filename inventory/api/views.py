@@ -3,13 +3,15 @@
 from django.contrib.gis.geos import Point
 from django.db.models import ProtectedError
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.fields import SkipField
 from rest_framework.response import Response
 
 from config.permissions import can_see_internal
+from geo.api.history import HistoryMixin
 from geo.api.pagination import FeaturePagination
 
 from ..choices import HotspotStatus
@@ -20,6 +22,8 @@ from ..filtersets import (
     HotspotFilterSet,
 )
 from ..models import Facility, FiberLink, FiberNode, Hotspot
+from .concurrency import ConcurrencyMixin
+from .history import KNOWN_AT_PARAMETER, KnownAtMixin
 from .nearest import nearest_free_hotspots
 from .serializers import (
     FacilitySerializer,
@@ -39,8 +43,25 @@ class InUse(exceptions.APIException):
     default_code = "in_use"
 
 
-class RegistryViewSet(viewsets.ModelViewSet):
-    """Base of the registry viewsets: GeoJSON pages, and who sees internal fields."""
+IF_MATCH = OpenApiParameter(
+    "If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True,
+    description="The ETag of the record from your last GET (e.g. `\"12-1735689600000000\"`); "
+                "412 if the record changed since, 428 if missing.",
+)
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[KNOWN_AT_PARAMETER]),
+    update=extend_schema(parameters=[IF_MATCH]),
+    partial_update=extend_schema(parameters=[IF_MATCH]),
+    destroy=extend_schema(parameters=[IF_MATCH]),
+)
+class RegistryViewSet(KnownAtMixin, HistoryMixin, ConcurrencyMixin, viewsets.ModelViewSet):
+    """Base of the registry viewsets: GeoJSON pages, and who sees internal fields.
+
+    Reads carry an ETag; writes need `If-Match` (see `concurrency`), `?known_at=` reads the
+    layer as recorded then, and `<id>/history/` lists a record's changes (see `history`).
+    """
 
     pagination_class = FeaturePagination
 
@@ -53,6 +74,7 @@ class RegistryViewSet(viewsets.ModelViewSet):
 
     def perform_destroy(self, instance):
         """Delete, or answer 409 naming the records that still use this one."""
+        instance._history_user = self.request.user
         try:
             instance.delete()
         except ProtectedError as exc:

@@ -24,10 +24,10 @@ from rest_framework.views import APIView
 from config.permissions import Role, can_see_internal
 
 from .exporters import FORMATS, ExportError, export_layer, exportable
-from .importer import import_file
+from .importer import ImportReport, import_file
+from .readers import ImportFileError, check_upload
 from .schema import LAYERS
-
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+from .validation import Issue
 
 
 def is_editor(user, model) -> bool:
@@ -59,7 +59,17 @@ def _flag(value) -> bool:
 
 def run_upload(layer: str, upload, *, user, dry_run: bool, update: bool,
                source_layer: str | None = None, crs: str | None = None):
-    """Save an uploaded file to a temporary path (keeping its suffix) and import it."""
+    """Save an uploaded file to a temporary path (keeping its suffix) and import it.
+
+    A file of another type, or larger than `SIMPUL_MAX_UPLOAD_MB`, is refused with a report
+    naming the reason, before anything is written to disk.
+    """
+    try:
+        check_upload(upload.name, upload.size)
+    except ImportFileError as exc:
+        report = ImportReport(layer=layer, file=upload.name, dry_run=dry_run, update=update)
+        report.add_errors([Issue("File", None, None, str(exc))])
+        return report
     suffix = Path(upload.name).suffix.lower()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"upload{suffix}"
@@ -101,8 +111,6 @@ class ImportView(APIView):
         upload = request.FILES.get("file")
         if upload is None:
             raise ValidationError({"file": [_("Unggah berkas pada kolom 'file'.")]})
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise ValidationError({"file": [_("Berkas terlalu besar (maksimum 200 MB).")]})
         report = run_upload(
             layer, upload, user=request.user, dry_run=_flag(request.data.get("dry_run")),
             update=_flag(request.data.get("update")),

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pyogrio
 import shapely
+from django.conf import settings
 from pyproj import CRS, Transformer
 
 TABULAR_SUFFIXES = {".csv", ".txt", ".xlsx"}
@@ -28,6 +29,13 @@ LATITUDE_NAMES = ("lat", "latitude", "lintang", "y")
 LONGITUDE_NAMES = ("lon", "lng", "long", "longitude", "bujur", "x")
 WKT_NAMES = ("wkt", "geometry", "geom", "the_geom", "wkt_geom", "route")
 CHUNK_SIZE = 5000
+#: File types an upload may have (the suffix of its name).
+UPLOAD_SUFFIXES = TABULAR_SUFFIXES | (SPATIAL_SUFFIXES - {".shp"})
+#: Limits on a zipped Shapefile, against zip bombs: members, bytes once unpacked, and the
+#: largest compression ratio of any member (shapefiles compress about 3-10 times).
+ZIP_MAX_MEMBERS = 20
+ZIP_MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024
+ZIP_MAX_RATIO = 100
 
 
 class ImportFileError(Exception):
@@ -198,6 +206,7 @@ class SpatialReader(SourceReader):
     def _zipped_shapefile(path: Path) -> str:
         try:
             with zipfile.ZipFile(path) as archive:
+                check_zip(path.name, archive.infolist())
                 shapefiles = [n for n in archive.namelist() if n.lower().endswith(".shp")]
         except zipfile.BadZipFile as exc:
             raise ImportFileError(f"{path.name} is not a valid ZIP archive.") from exc
@@ -234,6 +243,48 @@ class SpatialReader(SourceReader):
                 rows.append(RawRow(done + i + 1, values, geometries[i]))
             done += count
             yield rows
+
+
+def check_upload(name: str, size: int):
+    """Refuse an upload by its name's suffix or its size (`SIMPUL_MAX_UPLOAD_MB`)."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in UPLOAD_SUFFIXES:
+        raise ImportFileError(
+            f"{name}: unsupported file type {suffix or '(none)'}; use {SUPPORTED}."
+        )
+    limit_mb = settings.SIMPUL_MAX_UPLOAD_MB
+    if size > limit_mb * 1024 * 1024:
+        raise ImportFileError(
+            f"{name} is {size / (1024 * 1024):.1f} MB; uploads are limited to {limit_mb} MB."
+        )
+
+
+def check_zip(name: str, members: list[zipfile.ZipInfo]):
+    """Refuse a ZIP archive that is a bomb or escapes its folder, before reading it."""
+    if len(members) > ZIP_MAX_MEMBERS:
+        raise ImportFileError(
+            f"{name} holds {len(members)} files; a zipped Shapefile may hold at most "
+            f"{ZIP_MAX_MEMBERS}."
+        )
+    total = 0
+    for member in members:
+        parts = member.filename.replace("\\", "/").split("/")
+        if member.filename.startswith(("/", "\\")) or ".." in parts or ":" in parts[0]:
+            raise ImportFileError(
+                f"{name}: member {member.filename!r} has an absolute path or '..'; refused."
+            )
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > 1024 * 1024 and ratio > ZIP_MAX_RATIO:
+            raise ImportFileError(
+                f"{name}: member {member.filename!r} expands {ratio:.0f} times "
+                f"(at most {ZIP_MAX_RATIO}); refused as a possible zip bomb."
+            )
+        total += member.file_size
+    if total > ZIP_MAX_UNCOMPRESSED_BYTES:
+        raise ImportFileError(
+            f"{name} unpacks to {total / (1024 * 1024):.0f} MB; at most "
+            f"{ZIP_MAX_UNCOMPRESSED_BYTES // (1024 * 1024)} MB."
+        )
 
 
 def _native(value):

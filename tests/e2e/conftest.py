@@ -19,7 +19,7 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 # Playwright's sync API keeps an event loop running in the test thread; Django's ORM calls
 # made there (fixtures, assertions) are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-IDLE = "document.documentElement.dataset.simpulIdle === 'true'"
+IDLE = "() => document.documentElement.dataset.simpulIdle === 'true'"
 
 
 @pytest.fixture(scope="session")

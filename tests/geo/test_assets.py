@@ -1,5 +1,6 @@
 """Map pages and the admin map widget load every JS/CSS file from local static files."""
 
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -163,29 +164,41 @@ def test_admin_uses_the_offline_widget():
 def test_admin_widget_media_is_local():
     urls = asset_urls(str(OfflineOSMWidget().media))
 
-    assert len(urls) == 4
+    assert len(urls) == 5
     for url in urls:
         assert not is_remote(url), url
         assert url.startswith(settings.STATIC_URL), url
         assert finders.find(url.removeprefix(settings.STATIC_URL)), url
 
 
+def _widget_options(html: str) -> dict:
+    """The JSON options the widget renders for simpul/admin-map-widget.js (no inline JS)."""
+    match = re.search(
+        r'<script id="id_location_simpul_map_options" type="application/json">(.*?)</script>',
+        html,
+    )
+    assert match, html
+    assert "<script>" not in html
+    return json.loads(match.group(1))
+
+
 @override_settings(SIMPUL_TILE_URL="https://tiles.example.org/{z}/{x}/{y}.png")
 def test_admin_widget_uses_configured_tiles_and_mojokerto_centre():
-    html = OfflineOSMWidget().render("location", None)
+    html = OfflineOSMWidget().render("location", None, attrs={"id": "id_location"})
 
-    assert "ol.source.XYZ" in html
-    assert "tiles.example.org" in html
-    assert "ol.source.OSM" not in html
-    assert "options['default_lon'] = 112.434;" in html
-    assert "options['default_lat'] = -7.472;" in html
-    assert "options['default_zoom'] = 13;" in html
+    options = _widget_options(html)
+    assert options["tile_url"] == "https://tiles.example.org/{z}/{x}/{y}.png"
+    assert (options["default_lon"], options["default_lat"], options["default_zoom"]) == (
+        112.434, -7.472, 13)
+    assert options["map_id"] == "id_location_map"
+    assert options["module"] == "geodjango_location"
 
 
 @override_settings(SIMPUL_TILE_URL="")
 def test_admin_widget_without_tiles_still_has_a_base_layer():
-    html = OfflineOSMWidget().render("location", None)
+    html = OfflineOSMWidget().render("location", None, attrs={"id": "id_location"})
 
-    assert "ol.source.XYZ" not in html
-    assert "ol.source.OSM" not in html
-    assert "var base_layer = new ol.layer.Vector" in html
+    assert _widget_options(html)["tile_url"] == ""
+    script = Path(finders.find("simpul/admin-map-widget.js")).read_text()
+    assert "new ol.layer.Vector({source: new ol.source.Vector()})" in script
+    assert "ol.source.OSM" not in script

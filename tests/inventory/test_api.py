@@ -12,7 +12,7 @@ import pytest
 from pyproj import Geod
 
 from inventory.models import FiberLink, Hotspot
-from tests.api_support import client_for
+from tests.api_support import client_for, if_match
 from tests.factories import (
     lonlat,
     make_area,
@@ -453,15 +453,18 @@ def test_point_outside_every_area_is_400_naming_geom(two_kelurahan, role_users):
 def test_model_validation_runs_on_update(layers, role_users):
     api = client_for(role_users["editor"])
     url = f"/api/hotspots/{layers['h1'].pk}/"
-    response = api.patch(url, {"decommissioned_on": "2019-01-01"}, format="json")
+    response = api.patch(url, {"decommissioned_on": "2019-01-01"}, format="json",
+                         **if_match(api, url))
     assert response.status_code == 400
     assert response.json() == {
         "decommissioned_on": ["Tanggal berhenti tidak boleh sebelum tanggal mulai."]
     }
-    response = api.patch(url, {"external_id": "DK-1"}, format="json")  # its own: fine
+    response = api.patch(url, {"external_id": "DK-1"}, format="json",  # its own: fine
+                         **if_match(api, url))
     assert response.status_code == 200
     other = f"/api/hotspots/{layers['h2'].pk}/"
-    response = api.patch(other, {"external_id": "DK-1"}, format="json")
+    response = api.patch(other, {"external_id": "DK-1"}, format="json",
+                         **if_match(api, other))
     assert response.status_code == 400
     assert response.json() == {"external_id": ["hotspot wifi dengan ID eksternal telah ada."]}
 
@@ -470,11 +473,11 @@ def test_moving_a_hotspot_reassigns_its_kelurahan(layers, role_users):
     api = client_for(role_users["editor"])
     url = f"/api/hotspots/{layers['h1'].pk}/"
     response = api.patch(url, {"type": "Feature", "geometry": feature(1700, 300)["geometry"],
-                               "properties": {}}, format="json")
+                               "properties": {}}, format="json", **if_match(api, url))
     assert response.status_code == 200, response.content
     assert response.json()["properties"]["area_code"] == "35.76.01.1002"
     response = api.patch(url, {"type": "Feature", "geometry": feature(9000, 300)["geometry"],
-                               "properties": {}}, format="json")
+                               "properties": {}}, format="json", **if_match(api, url))
     assert response.status_code == 400 and list(response.json()) == ["geom"]
     layers["h1"].refresh_from_db()
     assert layers["h1"].area.code == "35.76.01.1002"

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from rest_framework.throttling import AnonRateThrottle
 
 from inventory.models import FiberNode, Hotspot
-from tests.api_support import ROLE_NAMES, client_for
+from tests.api_support import ROLE_NAMES, client_for, if_match
 from tests.factories import lonlat, make_facility, make_hotspot, make_link, make_node
 
 pytestmark = pytest.mark.django_db
@@ -76,7 +76,7 @@ def test_write_permissions(two_kelurahan, role_users, endpoint, method, role):
     else:
         url = detail_url(endpoint, nodes)
         body = bodies(nodes)[endpoint] if method == "put" else {"properties": {"name": "X"}}
-        response = getattr(api, method)(url, body, format="json")
+        response = getattr(api, method)(url, body, format="json", **if_match(api, url))
     assert response.status_code == EXPECTED[(endpoint, method, role)], response.content
 
 
@@ -95,7 +95,9 @@ def test_anonymous_write_says_how_to_authenticate(two_kelurahan):
 def test_deleting_a_node_still_used_by_a_link_is_409(two_kelurahan, role_users):
     a, b = make_node(100, 100, name="A"), make_node(900, 100, name="B")
     make_link(a, b, name="Span 1")
-    response = client_for(role_users["editor"]).delete(f"/api/fiber-nodes/{a.pk}/")
+    api = client_for(role_users["editor"])
+    url = f"/api/fiber-nodes/{a.pk}/"
+    response = api.delete(url, **if_match(api, url))
     assert response.status_code == 409
     assert response.json() == {
         "detail": "Tidak dapat dihapus karena masih dipakai oleh: Span 1."
