@@ -264,7 +264,7 @@ def test_confirmed_outage_marks_the_hotspot_reported_down(client, registry):
     active = registry["hotspots"]["active"]
     report = HotspotReport.objects.create(hotspot=active, kind="not_working")
     page = client.get(f"/hotspot/{active.pk}/").content.decode()
-    assert 'action="/api/hotspots/%d/reports/form/"' % active.pk in page
+    assert f'action="/api/hotspots/{active.pk}/reports/form/"' in page
     assert 'id="hotspot-reported-down"' not in page
     report.status = "confirmed"
     report.save()
