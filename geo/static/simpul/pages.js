@@ -117,3 +117,8 @@
     },
   };
 })();
+
+// Print buttons (no inline handlers: the Content-Security-Policy forbids them).
+document.querySelectorAll("[data-simpul-print]").forEach(function (button) {
+  button.addEventListener("click", function () { window.print(); });
+});
