@@ -209,22 +209,24 @@ def connect(url: str, dbname: str):
     return conn
 
 
-def create_database(base_url: str) -> None:
+def create_database(base_url: str, name: str = BENCH_DB) -> None:
+    """A fresh, empty PostGIS database `name` (dropped first if it exists)."""
+    drop_database(base_url, name)
     conn = connect(base_url, "postgres")
     with conn.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-        cur.execute(f'CREATE DATABASE "{BENCH_DB}"')
+        cur.execute(f'CREATE DATABASE "{name}"')
     conn.close()
-    conn = connect(base_url, BENCH_DB)
+    conn = connect(base_url, name)
     with conn.cursor() as cur:
         cur.execute("CREATE EXTENSION IF NOT EXISTS postgis")
     conn.close()
 
 
-def drop_database(base_url: str) -> None:
+def drop_database(base_url: str, name: str = BENCH_DB) -> None:
+    """Drop the benchmark database `name`, closing its connections."""
     conn = connect(base_url, "postgres")
     with conn.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     conn.close()
 
 

@@ -37,7 +37,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.api import connect, manage, parse_wrk, psql_url, wait_for  # noqa: E402
+from bench.api import (  # noqa: E402
+    create_database,
+    drop_database,
+    manage,
+    parse_wrk,
+    psql_url,
+    wait_for,
+)
 
 PYTHON = sys.executable
 BENCH_DB = "simpul_bench_load"
@@ -50,26 +57,6 @@ ENDPOINTS = [
 
 def say(message: str) -> None:
     print(f"[bench/load] {message}", flush=True)
-
-
-def create_database(base_url: str) -> None:
-    """A fresh, empty PostGIS database named BENCH_DB."""
-    conn = connect(base_url, "postgres")
-    with conn.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-        cur.execute(f'CREATE DATABASE "{BENCH_DB}"')
-    conn.close()
-    conn = connect(base_url, BENCH_DB)
-    with conn.cursor() as cur:
-        cur.execute("CREATE EXTENSION IF NOT EXISTS postgis")
-    conn.close()
-
-
-def drop_database(base_url: str) -> None:
-    conn = connect(base_url, "postgres")
-    with conn.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-    conn.close()
 
 
 def run_wrk(url: str, duration: int, connections: int) -> dict:
@@ -103,7 +90,7 @@ def main() -> int:
            "SECURE_SSL_REDIRECT": "false", "SIMPUL_API_ANON_RATE": "", "CONN_MAX_AGE": "600"}
     say(f"creating {BENCH_DB}, migrating, loading the demo, computing coverage")
     started = time.perf_counter()
-    create_database(base_url)
+    create_database(base_url, BENCH_DB)
     server = None
     results = {}
     try:
@@ -133,7 +120,7 @@ def main() -> int:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
         if not args.keep_db:
-            drop_database(base_url)
+            drop_database(base_url, BENCH_DB)
 
     print()
     print(f"Demo (158 hotspots), gunicorn {args.workers} sync workers, wrk {args.connections} "
