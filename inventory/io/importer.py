@@ -213,7 +213,7 @@ class _ImportRun:
     def process(self, chunk):
         """Validate one chunk, check it against the database, write it if all is well."""
         self.report.rows += len(chunk)
-        rows = [row for row in map(self.validator.validate, chunk) if row is not None]
+        rows = self.validator.validate_chunk(chunk)
         self.issues = self.validator.issues
         self.validator.issues = []
         bad: set[int] = set()
@@ -304,9 +304,8 @@ class _ImportRun:
         if not rows:
             return
         numbers = [r.number for r in rows]
-        xs = [r.geometry.x for r in rows]
-        ys = [r.geometry.y for r in rows]
-        areas = self.areas.lookup(numbers, xs, ys)
+        points = np.array([r.geometry for r in rows], dtype=object)
+        areas = self.areas.lookup(numbers, shapely.get_x(points), shapely.get_y(points))
         outside = [r for r in rows if areas.get(r.number) is None]
         swapped = self.areas.lookup(
             [r.number for r in outside], [r.geometry.y for r in outside],
@@ -460,20 +459,27 @@ class AreaIndex:
         self.tree = None
 
     def _ensure(self, xs, ys):
-        envelope = shapely.box(min(xs), min(ys), max(xs), max(ys))
+        envelope = shapely.box(np.min(xs), np.min(ys), np.max(xs), np.max(ys))
         if self.covered is not None and self.covered.covers(envelope):
             return
         with connection.cursor() as cursor:
+            # The ids first (index only), then the geometry of the leaves not yet read.
+            cursor.execute(
+                "SELECT id FROM geo_adminarea "
+                "WHERE level = %s AND geom && ST_MakeEnvelope(%s, %s, %s, %s, 4326)",
+                [AreaLevel.DESA_KELURAHAN, *envelope.bounds],
+            )
+            known = set(self.ids)
+            new = [pk for (pk,) in cursor.fetchall() if pk not in known]
+            self.covered = envelope if self.covered is None else self.covered.union(envelope)
+            if not new:
+                return
             cursor.execute(
                 "SELECT id, code, name, ST_AsBinary(geom) FROM geo_adminarea "
-                "WHERE level = %s AND geom && ST_MakeEnvelope(%s, %s, %s, %s, 4326) "
-                "AND NOT (id = ANY(%s))",
-                [AreaLevel.DESA_KELURAHAN, *envelope.bounds, self.ids],
+                "WHERE id = ANY(%s) ORDER BY id",
+                [new],
             )
             found = cursor.fetchall()
-        self.covered = envelope if self.covered is None else self.covered.union(envelope)
-        if not found:
-            return
         for pk, code, name, wkb in found:
             self.ids.append(pk)
             self.codes.append(code)
