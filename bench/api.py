@@ -159,7 +159,11 @@ def wsgi():
         *import_module(settings.ROOT_URLCONF).urlpatterns,
     ]
     settings.ROOT_URLCONF = __name__
-    return get_wsgi_application()
+    application = get_wsgi_application()
+    from config.startup import settle_process
+
+    settle_process()  # as config/wsgi.py does
+    return application
 
 
 # --- The run ------------------------------------------------------------------------------
