@@ -22,7 +22,14 @@ _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 def _text(values):
-    return [NULL if v is None else v.translate(_ESCAPES) for v in values]
+    if None in values or _needs_escape(values):
+        return [NULL if v is None else v.translate(_ESCAPES) for v in values]
+    return values
+
+
+def _needs_escape(values) -> bool:
+    joined = "".join(values)
+    return "\\" in joined or "\t" in joined or "\n" in joined or "\r" in joined
 
 
 def _plain(values):

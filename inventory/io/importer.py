@@ -1,6 +1,6 @@
 """The import service: one file into one layer, atomically, with a full report.
 
-The file is streamed in chunks. Each chunk is validated row by row (validation.py), then
+The file is streamed in chunks. Each chunk is validated (validation.py, column-wise), then
 checked in bulk: the desa/kelurahan of every point (`AreaIndex`: the polygons read once
 from PostGIS, ST_Covers semantics, lowest code on ties, the rule of
 `AdminAreaQuerySet.leaf_for_point`), references by external_id, records with the same
