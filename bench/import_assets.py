@@ -10,7 +10,10 @@ migrates it, then times, each in its own process (wall time and peak RSS from wa
    (8,494 Jawa Timur desa/kelurahan) against `ogr2ogr` of the same layer into a plain table;
 2. `manage.py import_assets hotspots` of N synthetic hotspots from CSV, then from
    GeoPackage (validation, one area per point, duplicate checks, history rows), against
-   `ogr2ogr` of the same files into a plain table (no validation, no areas).
+   `ogr2ogr` of the same files into a plain table (no validation, no areas);
+3. the schema floor: the rows the CSV import stored (and their history rows), dumped and
+   copied back by psql in one transaction, into Simpul's tables with their indexes,
+   constraints and foreign keys: what any importer into this schema must at least spend.
 
 Hotspots are seeded: each stands at a uniform random point inside a desa chosen uniformly
 at random, so every point has an area. Figures are printed as a table with the ratio.
@@ -124,6 +127,33 @@ def make_hotspots(rows: int, folder: Path) -> tuple[Path, Path]:
     return csv_path, gpkg_path
 
 
+def schema_floor(url, folder: Path) -> tuple[float, float]:
+    """Time COPY of the rows just imported, as stored, back into Simpul's own tables.
+
+    The rows and their history rows are dumped, the tables emptied, and one psql session
+    copies them back in one transaction: the indexes, constraints and foreign-key checks
+    of the real schema, with no reading, validation or Python at all.
+    """
+    rows, history = folder / "rows.tsv", folder / "history.tsv"
+    psql(url, f"\\copy inventory_hotspot TO '{rows}'")
+    psql(url, f"\\copy inventory_historicalhotspot TO '{history}'")
+    psql(url, "TRUNCATE inventory_hotspot, inventory_historicalhotspot CASCADE")
+    parts = urlparse(url)
+    script = folder / "floor.sql"
+    script.write_text(
+        "BEGIN;\n"
+        f"\\copy inventory_hotspot FROM '{rows}'\n"
+        f"\\copy inventory_historicalhotspot FROM '{history}'\n"
+        "COMMIT;\n"
+    )
+    seconds, rss, _ = run(
+        ["psql", "-q", "-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 5432),
+         "-U", parts.username or "postgres", "-d", parts.path.lstrip("/"),
+         "-v", "ON_ERROR_STOP=1", "-f", str(script)]
+    )
+    return seconds, rss
+
+
 def ogr2ogr(url, source: Path, table: str, layer: str | None = None, csv_points=False):
     command = ["ogr2ogr", "-f", "PostgreSQL", pg_connection(url), str(source),
                "-nln", table, "-overwrite", "-lco", "GEOMETRY_NAME=geom"]
@@ -170,6 +200,10 @@ def main():
             results.append((f"import_assets: {args.rows:,} hotspots ({label})", seconds, floor,
                             rss, floor_rss))
             print(f"  {label}: {summary}")
+            if label == "CSV":
+                copy_seconds, copy_rss = schema_floor(url, Path(folder))
+                results.append((f"schema floor: COPY of the {args.rows:,} stored rows",
+                                copy_seconds, floor, copy_rss, floor_rss))
         # Re-import in update mode: everything is unchanged, nothing is written.
         seconds, rss, output = run(
             manage + ["import_assets", "hotspots", str(gpkg_path), "--update"], env)

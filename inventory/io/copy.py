@@ -49,8 +49,12 @@ def _geometry(values):
     if len(array) and not isinstance(array[0], shapely.Geometry | type(None)):
         array = np.array([shapely.from_wkb(bytes(v.ewkb)) if v is not None else None
                           for v in values], dtype=object)
-    encoded = shapely.to_wkb(shapely.set_srid(array, 4326), hex=True, include_srid=True)
-    return [NULL if v is None else v for v in encoded.tolist()]
+    encoded = shapely.to_wkb(array, hex=True, output_dimension=2, byte_order=1)
+    # EWKB: the SRID flag in the high byte of the (little-endian) type, then the SRID.
+    return [NULL if v is None else v[:8] + _SRID_FLAG_4326 + v[10:] for v in encoded.tolist()]
+
+
+_SRID_FLAG_4326 = "20" + (4326).to_bytes(4, "little").hex().upper()
 
 
 def encoder(field):

@@ -236,11 +236,12 @@ class SpatialReader(SourceReader):
                 geometries = shapely.transform(
                     geometries, self._transformer.transform, interleaved=False
                 )
-            columns = [list(values) for values in fields]
-            rows = []
-            for i in range(count):
-                values = {self.columns[j]: _native(columns[j][i]) for j in range(len(columns))}
-                rows.append(RawRow(done + i + 1, values, geometries[i]))
+            columns = [_native_list(values) for values in fields]
+            names = self.columns
+            rows = [
+                RawRow(done + i + 1, dict(zip(names, cells, strict=True)), geometry)
+                for i, (geometry, *cells) in enumerate(zip(geometries, *columns, strict=True))
+            ]
             done += count
             yield rows
 
@@ -285,6 +286,16 @@ def check_zip(name: str, members: list[zipfile.ZipInfo]):
             f"{name} unpacks to {total / (1024 * 1024):.0f} MB; at most "
             f"{ZIP_MAX_UNCOMPRESSED_BYTES // (1024 * 1024)} MB."
         )
+
+
+def _native_list(values) -> list:
+    """A column read by pyogrio as plain Python values (`_native` of each, vectorised)."""
+    if isinstance(values, np.ndarray) and values.dtype.kind in "biuf":
+        cells = values.tolist()
+        if values.dtype.kind == "f":
+            return [None if cell != cell else cell for cell in cells]
+        return cells
+    return [value if value.__class__ is str else _native(value) for value in values]
 
 
 def _native(value):
