@@ -131,3 +131,67 @@ def copy_create(model, rows: list[dict], *, user=None, reason: str = "") -> list
                           else encoded[f.attname])
         _copy(history.model._meta.db_table, columns, values)
     return ids
+
+
+def copy_update(model, changes: dict[int, dict], *, user=None, reason: str = "") -> int:
+    """Apply `{pk: {attname: new value}}` set-wise; write one '~' history row per record.
+
+    The new values go by COPY into a temporary table, one UPDATE … FROM applies them (fields
+    a record does not change keep their value), and the history rows are copied from the
+    updated rows, so they hold the final stored state as `bulk_update_with_history` writes
+    it. `last_updated` is now. Returns the number of records updated.
+    """
+    if not changes:
+        return 0
+    quote = connection.ops.quote_name
+    table = model._meta.db_table
+    by_name = {f.attname: f for f in model._meta.concrete_fields}
+    names = sorted({name for values in changes.values() for name in values})
+    fields = [by_name[name] for name in names]
+    pks = list(changes)
+    staging = "_simpul_import_update"
+    changed_flags = [f"{f.column}__set" for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {staging} ON COMMIT DROP AS "
+            f"SELECT {quote(model._meta.pk.column)} AS pk, "
+            + ", ".join(f"{quote(f.column)}, true AS {quote(flag)}"
+                        for f, flag in zip(fields, changed_flags, strict=True))
+            + f" FROM {quote(table)} WITH NO DATA"
+        )
+    columns = [[str(pk) for pk in pks]]
+    for f in fields:
+        columns.append(encoder(f)([changes[pk].get(f.attname) for pk in pks]))
+        columns.append(["t" if f.attname in changes[pk] else "f" for pk in pks])
+    _copy(staging, ["pk"] + [c for f, flag in zip(fields, changed_flags, strict=True)
+                             for c in (f.column, flag)], columns)
+    now = timezone.now()
+    assignments = ", ".join(
+        f"{quote(f.column)} = CASE WHEN s.{quote(flag)} THEN s.{quote(f.column)} "
+        f"ELSE t.{quote(f.column)} END"
+        for f, flag in zip(fields, changed_flags, strict=True)
+    )
+    last_updated = "last_updated" in by_name and "last_updated" not in names
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(table)} t SET {assignments}"
+            + (", last_updated = %s" if last_updated else "")
+            + f" FROM {staging} s WHERE t.{quote(model._meta.pk.column)} = s.pk",
+            [now] if last_updated else [],
+        )
+        updated = cursor.rowcount
+        history = getattr(model, "history", None)
+        if history is not None:
+            columns = [f.column for f in history.model._meta.concrete_fields
+                       if f.attname in by_name]
+            cursor.execute(
+                f"INSERT INTO {quote(history.model._meta.db_table)} "
+                f"({', '.join(map(quote, columns))}, history_date, history_type, "
+                "history_user_id, history_change_reason) "
+                f"SELECT {', '.join('t.' + quote(c) for c in columns)}, %s, '~', %s, %s "
+                f"FROM {quote(table)} t JOIN {staging} s "
+                f"ON t.{quote(model._meta.pk.column)} = s.pk ORDER BY s.pk",
+                [now, getattr(user, "pk", None), reason[:100] or None],
+            )
+        cursor.execute(f"DROP TABLE {staging}")
+    return updated

@@ -6,7 +6,8 @@ from PostGIS, ST_Covers semantics, lowest code on ties, the rule of
 `AdminAreaQuerySet.leaf_for_point`), references by external_id, records with the same
 external_id and records with the same name within 10 m (one `unnest` query per chunk).
 While no error has been found the chunk is written inside one transaction: new records
-with COPY and their history rows (copy.py), changed ones with `bulk_update_with_history`.
+with COPY and their history rows, changed ones with one UPDATE from a COPYed temporary table
+(copy.py).
 The first error stops writing, validation goes on to report every problem, and the
 transaction is rolled back. A dry run always rolls back, so its counts of what
 would be created and updated are exact.
@@ -16,19 +17,20 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import shapely
 from django.conf import settings
-from django.contrib.gis.geos import GEOSGeometry
+from django.contrib.gis.db.models import GeometryField
+from django.contrib.gis.db.models.functions import AsWKB
 from django.db import connection, transaction
 from django.db.models import Max
 from pyproj import Transformer
-from simple_history.utils import bulk_update_with_history
 
 from geo.choices import AreaLevel
 
-from .copy import copy_create
+from .copy import copy_create, copy_update
 from .readers import CHUNK_SIZE, ImportFileError, open_reader
 from .schema import Kind, LayerSpec, default_values, get_layer
 from .validation import CleanRow, Issue, RowValidator
@@ -222,7 +224,7 @@ class _ImportRun:
         if self.spec.is_point:
             self._assign_areas(rows, bad)
         existing = self._existing(rows, bad)
-        self._near_duplicates(rows, bad)
+        self._near_duplicates([r for r in rows if not _same_place(r, existing, self.spec)], bad)
         self.report.add_errors(self.issues)
         if self.report.ok:
             self._write([r for r in rows if r.number not in bad], existing)
@@ -329,13 +331,19 @@ class _ImportRun:
                            "loaded desa/kelurahan.", bad)
 
     def _existing(self, rows, bad) -> dict:
-        """Stored records with the external_ids of these rows (refused unless updating)."""
+        """Stored records with the external_ids of these rows (refused unless updating).
+
+        Records are read as plain values, geometries as shapely (not model instances):
+        `{external_id: SimpleNamespace(pk=…, <attname>=…)}`.
+        """
         ids = [r.values["external_id"] for r in rows if r.values.get("external_id")]
         if not ids or not self.max_pk:
             return {}
         existing = {
-            obj.external_id: obj
-            for obj in self.model.objects.filter(external_id__in=ids, pk__lte=self.max_pk)
+            stored.external_id: stored
+            for stored in _stored_values(
+                self.model.objects.filter(external_id__in=ids, pk__lte=self.max_pk)
+            )
         }
         if not self.update:
             for row in rows:
@@ -396,7 +404,7 @@ class _ImportRun:
         return values
 
     def _write(self, rows, existing):
-        creates, updates, changed_fields = [], [], set()
+        creates, updates = [], {}
         lengths = _lengths([r.geometry for r in rows]) if not self.spec.is_point else None
         missing = {c.name: c.default for c in self.spec.columns
                    if c.kind is not Kind.REFERENCE and c.name not in self.validator.present}
@@ -411,14 +419,10 @@ class _ImportRun:
                 creates.append(default_values(self.spec, {**missing, **values}))
                 self._sample("created", row)
                 continue
-            values = {k: _geos(v) if isinstance(v, shapely.Geometry) else v
-                      for k, v in default_values(self.spec, values, current=obj).items()}
-            changes = [k for k, v in values.items() if not _same(getattr(obj, k), v)]
+            values = default_values(self.spec, values, current=obj)
+            changes = {k: v for k, v in values.items() if not _same(getattr(obj, k), v)}
             if changes:
-                for key in changes:
-                    setattr(obj, key, values[key])
-                changed_fields.update(changes)
-                updates.append(obj)
+                updates[obj.pk] = changes
                 self._sample("updated", row)
             else:
                 self.report.unchanged += 1
@@ -427,9 +431,7 @@ class _ImportRun:
             copy_create(self.model, creates, user=self.user, reason=reason)
             self.report.created += len(creates)
         if updates:
-            bulk_update_with_history(updates, self.model, sorted(changed_fields),
-                                     batch_size=500, default_user=self.user,
-                                     default_change_reason=reason)
+            copy_update(self.model, updates, user=self.user, reason=reason)
             self.report.updated += len(updates)
 
     def _sample(self, action, row):
@@ -517,18 +519,40 @@ def _lengths(geometries) -> list[float]:
         return [value for (value,) in cursor.fetchall()]
 
 
-def _geos(geometry) -> GEOSGeometry | None:
-    if geometry is None:
-        return None
-    return GEOSGeometry(memoryview(shapely.to_wkb(geometry)), srid=4326)
+def _stored_values(queryset) -> list[SimpleNamespace]:
+    """Every concrete field of the records, by attname, geometries read as shapely."""
+    model = queryset.model
+    geometry_fields = [f.attname for f in model._meta.concrete_fields
+                       if isinstance(f, GeometryField)]
+    plain = [f.attname for f in model._meta.concrete_fields
+             if f.attname not in geometry_fields]
+    wkb = {f"{name}__wkb": AsWKB(name) for name in geometry_fields}
+    records = list(queryset.values(*plain, **wkb))
+    for name in geometry_fields:
+        blobs = [record.pop(f"{name}__wkb") for record in records]
+        shapes = shapely.from_wkb([bytes(b) if b is not None else None for b in blobs])
+        for record, shape in zip(records, shapes.tolist(), strict=True):
+            record[name] = shape
+    return [SimpleNamespace(pk=record[model._meta.pk.attname], **record) for record in records]
+
+
+def _same_place(row: CleanRow, existing: dict, spec: LayerSpec) -> bool:
+    """Whether the row's record is stored already with the same name and geometry.
+
+    Such a row brings no new name or place: it is not checked again for near duplicates
+    (re-importing a file stays quiet even where the database already held a pair).
+    """
+    stored = existing.get(row.values.get("external_id")) if existing else None
+    return stored is not None and stored.name == row.values.get("name") and _same(
+        getattr(stored, spec.geometry_field), row.geometry)
 
 
 def _same(current, new) -> bool:
     """Whether a stored value equals an imported one (geometries within 1e-7°, ~1 cm)."""
-    if isinstance(current, GEOSGeometry) or isinstance(new, GEOSGeometry):
+    if isinstance(current, shapely.Geometry) or isinstance(new, shapely.Geometry):
         if current is None or new is None:
             return current is new
-        return current.equals_exact(new, 1e-7)
+        return bool(shapely.equals_exact(current, new, 1e-7))
     if isinstance(current, float) and isinstance(new, float):
         return abs(current - new) < 1e-6
     return current == new

@@ -321,8 +321,37 @@ def test_update_mode_changes_only_what_changed_and_reimport_changes_nothing(
     report = import_file("hotspots", changed, update=True)
     assert (report.created, report.updated, report.unchanged) == (0, 1, 1)
     assert report.samples["updated"] == ["row 2 'Taman Barat'"]
-    assert Hotspot.objects.get(external_id="DK-1").bandwidth_mbps == Decimal("20")
-    assert Hotspot.history.filter(history_type="~").count() == 1
+    updated = Hotspot.objects.get(external_id="DK-1")
+    assert updated.bandwidth_mbps == Decimal("20")
+    assert updated.last_updated > updated.created
+    change = Hotspot.history.get(history_type="~")
+    assert (change.id, change.name, change.bandwidth_mbps, change.status) == (
+        updated.pk, "Taman Barat", Decimal("20"), "active")
+    assert change.history_change_reason == "import h.csv"
+    assert change.history_date == updated.last_updated
+
+
+def test_reimport_of_a_stored_pair_is_quiet_but_a_moved_one_is_checked(two_kelurahan, tmp_path):
+    # The database already holds two "Balai" 4 m apart (entered by hand, say).
+    make_hotspot(1500, 500, name="Balai", external_id="B-1")
+    second = make_hotspot(1504, 500, name="Balai", external_id="B-2")
+    (lon1, lat1), (lon2, lat2) = lonlat(1500, 500), lonlat(1504, 500)
+    header = "name,external_id,operator,site_type,lat,lon\n"
+    for external_id, lat, lon in (("B-1", lat1, lon1), ("B-2", lat2, lon2)):
+        same = write_csv(tmp_path / "same.csv",
+                         header + f"Balai,{external_id},Diskominfo,taman,{lat},{lon}\n")
+        report = import_file("hotspots", same, update=True)
+        assert errors(report) == []
+        assert (report.updated, report.unchanged) == (0, 1)
+    # Moving B-1 next to B-2 is a change, and is checked against the other records.
+    lon3, lat3 = lonlat(1503, 500)
+    moved = write_csv(tmp_path / "moved.csv",
+                      header + f"Balai,B-1,Diskominfo,taman,{lat3},{lon3}\n")
+    report = import_file("hotspots", moved, update=True)
+    assert errors(report) == [
+        f"Row 2, field 'name': already in the database: hotspot wifi #{second.pk} 'Balai', "
+        "external_id 'B-2' has the same name 1.0 m away."
+    ]
 
 
 def test_update_keeps_fields_the_file_does_not_carry(two_kelurahan, tmp_path):
