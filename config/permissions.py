@@ -1,11 +1,13 @@
 """Roles and API permissions shared by both apps (inventory and geo).
 
 Roles are Django groups whose model permissions are granted by data migrations
-(`inventory/migrations/0002_roles.py`):
+(`inventory/migrations/0002_roles.py`, then each app's own, e.g.
+`geo/migrations/0007_editor_area_permissions.py`):
 
 - anonymous: reads published data (no internal notes, no technical details of sensitive
   fiber records);
-- `editor` (Diskominfo): creates, edits and deletes inventory records;
+- `editor` (Diskominfo): creates, edits and deletes inventory records and administrative
+  areas;
 - `assessor`: reads everything, manages claims;
 - `admin`: everything.
 

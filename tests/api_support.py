@@ -15,6 +15,13 @@ from config.permissions import Role
 
 roles_migration = importlib.import_module("inventory.migrations.0002_roles")
 ROLE_NAMES = ("anonymous", "user", Role.EDITOR, Role.ASSESSOR, Role.ADMIN)
+#: Every data migration that grants the roles permissions, in migration order.
+GRANTS = [
+    roles_migration.ROLES,
+    importlib.import_module("inventory.migrations.0003_hotspot_reports").ROLES,
+    importlib.import_module("geo.migrations.0005_claim_permissions").ROLES,
+    importlib.import_module("geo.migrations.0007_editor_area_permissions").ROLES,
+]
 
 
 @pytest.fixture(autouse=True)
@@ -27,12 +34,13 @@ def _clear_throttle_history():
 
 @pytest.fixture
 def role_users(db):
-    """One user per role (`user` has no role); groups as the roles migration makes them.
+    """One user per role (`user` has no role); groups as the migrations make them.
 
-    The migration's function is run again because a transactional test elsewhere may have
-    flushed the groups it created in the test database.
+    Every grant migration (`GRANTS`) is run again because a transactional test elsewhere
+    may have flushed the groups they created in the test database.
     """
-    roles_migration.grant_roles(apps, roles_migration.ROLES)
+    for grants in GRANTS:
+        roles_migration.grant_roles(apps, grants)
     users = {"anonymous": None}
     for name in ROLE_NAMES[1:]:
         user = User.objects.create_user(username=f"u-{name}", password="x")

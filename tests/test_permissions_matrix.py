@@ -29,7 +29,8 @@ from tests.factories import make_facility, make_hotspot, make_link, make_node
 #: elsewhere may have flushed them from the test database).
 GRANTS = [roles_migration.ROLES,
           importlib.import_module("inventory.migrations.0003_hotspot_reports").ROLES,
-          importlib.import_module("geo.migrations.0005_claim_permissions").ROLES]
+          importlib.import_module("geo.migrations.0005_claim_permissions").ROLES,
+          importlib.import_module("geo.migrations.0007_editor_area_permissions").ROLES]
 
 ROLES = ("anonymous", "citizen", "editor", "assessor", "admin")
 
@@ -39,8 +40,8 @@ def same(status: int) -> tuple[int, ...]:
     return (status,) * len(ROLES)
 
 
-#: Registry writes: 401 anonymous, 403 citizen and assessor, the given answer for editors and
-#: admins (who hold the model's add/change/delete permissions).
+#: Registry and area writes: 401 anonymous, 403 citizen and assessor, the given answer for
+#: editors and admins (who hold the model's add/change/delete permissions).
 def registry_write(ok: int) -> tuple[int, ...]:
     return (401, 403, ok, 403, ok)
 
@@ -95,8 +96,12 @@ MATRIX: dict[str, tuple[str, dict[str, tuple[int, ...]]]] = {
     },
     "inventory-api:hotspot-nearest": ("/api/hotspots/nearest/?lat=-7.47&lon=112.43",
                                       {"GET": READ}),
-    "geo-api:area-list": ("/api/areas/", {"GET": READ}),
-    "geo-api:area-detail": ("/api/areas/35.76.01.1001/", {"GET": READ}),
+    # Areas: editors and admins write them, like the registry (geo 0007).
+    "geo-api:area-list": ("/api/areas/", {"GET": READ, "POST": registry_write(400)}),
+    "geo-api:area-detail": ("/api/areas/35.76.01.1001/", {
+        "GET": READ, "PUT": registry_write(428), "PATCH": registry_write(428),
+        "DELETE": registry_write(428),
+    }),
     "geo-api:area-history": ("/api/areas/35.76.01.1001/history/", {"GET": INTERNAL_READ}),
     "geo-api:area-summary": ("/api/areas/35.76.01.1001/summary/", {"GET": READ}),
     # --- Import / export ----------------------------------------------------------------

@@ -43,7 +43,9 @@ def test_every_endpoint_is_in_the_schema(schema):
     assert MY_PATHS <= set(schema["paths"])
     assert set(schema["paths"]["/api/hotspots/"]) == {"get", "post"}
     assert set(schema["paths"]["/api/hotspots/{id}/"]) == {"get", "put", "patch", "delete"}
-    assert set(schema["paths"]["/api/areas/{code}/"]) == {"get"}
+    # Editors write areas too (geo 0007): the same methods as the registry.
+    assert set(schema["paths"]["/api/areas/"]) == {"get", "post"}
+    assert set(schema["paths"]["/api/areas/{code}/"]) == {"get", "put", "patch", "delete"}
 
 
 def test_every_operation_and_parameter_is_described(schema):

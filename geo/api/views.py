@@ -1,4 +1,4 @@
-"""Views of the geo API: areas (read-only) and their per-layer summaries."""
+"""Views of the geo API: areas (editors write them) and their per-layer summaries."""
 
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -6,9 +6,13 @@ from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from inventory.api.concurrency import ConcurrencyMixin
+from inventory.api.views import IF_MATCH, InUse
+
 from ..codes import CODE_PATTERN
 from ..filtersets import AdminAreaFilterSet
 from ..models import AdminArea
+from ..services import AreaInUse, delete_area
 from .history import HistoryMixin
 from .pagination import FeaturePagination
 from .serializers import AdminAreaSerializer, AreaSummarySerializer, AsOfQuerySerializer
@@ -22,13 +26,20 @@ CODE_PARAMETER = OpenApiParameter(
 )
 
 
-@extend_schema_view(retrieve=extend_schema(parameters=[CODE_PARAMETER]),
-                    history=extend_schema(parameters=[CODE_PARAMETER]))
-class AdminAreaViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
+@extend_schema_view(
+    retrieve=extend_schema(parameters=[CODE_PARAMETER]),
+    history=extend_schema(parameters=[CODE_PARAMETER]),
+    update=extend_schema(parameters=[CODE_PARAMETER, IF_MATCH]),
+    partial_update=extend_schema(parameters=[CODE_PARAMETER, IF_MATCH]),
+    destroy=extend_schema(parameters=[CODE_PARAMETER, IF_MATCH]),
+)
+class AdminAreaViewSet(HistoryMixin, ConcurrencyMixin, viewsets.ModelViewSet):
     """Administrative areas (provinsi to desa/kelurahan) as GeoJSON, looked up by code.
 
-    Boundaries are written only by `manage.py load_areas`, which checks a whole file and
-    rebuilds the parent levels; the API reads them.
+    Editors create, change and delete areas (ETag/If-Match as the registry). Writes work
+    like `manage.py load_areas`: parents are created and dissolved, and hotspots,
+    facilities and fiber nodes move to the desa/kelurahan that covers them. A delete is
+    refused (409) while anything still depends on the area.
     """
 
     queryset = AdminArea.objects.select_related("parent").defer("parent__geom")
@@ -38,6 +49,13 @@ class AdminAreaViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "code"
     lookup_value_regex = CODE_PATTERN.strip("^$")
     history_key = "code"
+
+    def perform_destroy(self, instance):
+        """Delete with `delete_area`, or answer 409 naming what still depends on the area."""
+        try:
+            delete_area(instance, user=self.request.user)
+        except AreaInUse as exc:
+            raise InUse(str(exc)) from exc
 
     @extend_schema(
         parameters=[CODE_PARAMETER, AsOfQuerySerializer], responses=AreaSummarySerializer

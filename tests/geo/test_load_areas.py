@@ -71,15 +71,37 @@ def test_loading_twice_changes_nothing(shared_data, capsys):
     assert dict(AdminArea.objects.values_list("code", "last_updated")) == stamps
 
 
-def test_changed_population_updates_only_that_area(tmp_path, shared_data):
+def test_changed_population_updates_only_that_area(tmp_path, shared_data, capsys):
     load(shared_data / "mojokerto_kelurahan.geojson", *MOJOKERTO_ARGS)
+    first = AdminArea.history.count()
     frame = gpd.read_file(shared_data / "mojokerto_kelurahan.geojson")
     frame.loc[frame["kode"] == "35.76.01.1003", "penduduk_2023"] = 7000
-    changed = tmp_path / "changed.geojson"
+    changed = tmp_path / "mojokerto_kelurahan.geojson"  # the same name: the same source
     frame.to_file(changed, driver="GeoJSON")
-    load(changed, *MOJOKERTO_ARGS)
+    call_command("load_areas", changed, *MOJOKERTO_ARGS)
+    assert "0 created, 1 updated, 17 unchanged; 0 parent areas created, 3 dissolved" in (
+        capsys.readouterr().out)
     assert AdminArea.objects.get(code="35.76.01.1003").population == 7000
     assert AdminArea.objects.get(code="35.76.01").population == 43194 - 6387 + 7000
+    # Only the population was summed again: the other kecamatan did not change.
+    changed = AdminArea.history.order_by("history_id")[first:]
+    assert sorted((h.code, h.history_type) for h in changed) == [
+        ("35", "~"), ("35.76", "~"), ("35.76.01", "~"), ("35.76.01.1003", "~")]
+
+
+def test_the_same_boundaries_from_another_file_record_that_file(tmp_path, shared_data,
+                                                                 capsys):
+    load(shared_data / "mojokerto_kelurahan.geojson", *MOJOKERTO_ARGS)
+    first = AdminArea.history.count()
+    copy = tmp_path / "kelurahan_2025.geojson"
+    copy.write_bytes((shared_data / "mojokerto_kelurahan.geojson").read_bytes())
+    call_command("load_areas", copy, *MOJOKERTO_ARGS)
+    assert ("0 created, 18 updated, 0 unchanged; 0 parent areas created, 0 dissolved from "
+            "their children; 0 point assets moved") in capsys.readouterr().out
+    assert set(AdminArea.objects.leaves().values_list("source", flat=True)) == {
+        "kelurahan_2025.geojson"}
+    changed = AdminArea.history.order_by("history_id")[first:]
+    assert {h.level for h in changed} == {4} and len(changed) == 18  # no parent rewritten
 
 
 def test_dry_run_writes_nothing(shared_data, capsys):

@@ -9,6 +9,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.throttling import AnonRateThrottle
 
+from geo.models import AdminArea
 from inventory.models import FiberNode, Hotspot
 from tests.api_support import ROLE_NAMES, client_for, if_match
 from tests.factories import lonlat, make_facility, make_hotspot, make_link, make_node
@@ -24,6 +25,13 @@ def line(a, b):
     return {"type": "LineString", "coordinates": [list(lonlat(*a)), list(lonlat(*b))]}
 
 
+def cell(col):
+    """The 1 km square `col` km east of ORIGIN (the grid of `two_kelurahan`) as GeoJSON."""
+    x0, x1 = col * 1000, (col + 1) * 1000
+    ring = [lonlat(x0, 0), lonlat(x1, 0), lonlat(x1, 1000), lonlat(x0, 1000), lonlat(x0, 0)]
+    return {"type": "Polygon", "coordinates": [[list(corner) for corner in ring]]}
+
+
 def bodies(nodes=None):
     """A valid full body per endpoint (for POST and PUT)."""
     start, end = (nodes[0].pk, nodes[1].pk) if nodes else (None, None)
@@ -37,8 +45,16 @@ def bodies(nodes=None):
                         "properties": {"name": "Baru", "node_type": "odp"}},
         "fiber-links": {"type": "Feature", "geometry": line((100, 100), (900, 100)),
                         "properties": {"name": "Baru", "start_node": start, "end_node": end}},
-        "areas": {"type": "Feature", "geometry": None, "properties": {"name": "Baru"}},
+        "areas": {"type": "Feature", "id": "35.76.01.1003", "geometry": cell(2),
+                  "properties": {"name": "Baru"}},
     }
+
+
+def put_body(endpoint, nodes):
+    """A valid full body for PUT; an area keeps its code (taken from the URL) and place."""
+    if endpoint == "areas":
+        return {"type": "Feature", "geometry": cell(1), "properties": {"name": "Baru"}}
+    return bodies(nodes)[endpoint]
 
 
 def detail_url(endpoint, nodes):
@@ -48,23 +64,24 @@ def detail_url(endpoint, nodes):
         "facilities": lambda: make_facility(200, 200).pk,
         "fiber-nodes": lambda: make_node(200, 200).pk,  # no link uses it
         "fiber-links": lambda: make_link(nodes[0], nodes[1]).pk,
-        "areas": lambda: "35.76.01.1001",
+        # The east kelurahan: nothing lies in it, so it can be deleted.
+        "areas": lambda: "35.76.01.1002",
     }[endpoint]()
     return f"/api/{endpoint}/{pk}/"
 
 
 INVENTORY = ["hotspots", "facilities", "fiber-nodes", "fiber-links"]
+#: Editors and admins write the registry and the areas (geo 0007); nobody else does.
+ENDPOINTS = [*INVENTORY, "areas"]
 WRITES = {"post": 201, "put": 200, "patch": 200, "delete": 204}
 EXPECTED = {}
-for _endpoint in [*INVENTORY, "areas"]:
+for _endpoint in ENDPOINTS:
     for _method, _ok in WRITES.items():
         EXPECTED[(_endpoint, _method, "anonymous")] = 401
         EXPECTED[(_endpoint, _method, "user")] = 403
         EXPECTED[(_endpoint, _method, "assessor")] = 403
-        writable = _endpoint in INVENTORY
-        EXPECTED[(_endpoint, _method, "editor")] = _ok if writable else 403
-        # Admins may write areas, but the API has no write route for them.
-        EXPECTED[(_endpoint, _method, "admin")] = _ok if writable else 405
+        EXPECTED[(_endpoint, _method, "editor")] = _ok
+        EXPECTED[(_endpoint, _method, "admin")] = _ok
 
 
 @pytest.mark.parametrize(("endpoint", "method", "role"), sorted(EXPECTED))
@@ -75,13 +92,13 @@ def test_write_permissions(two_kelurahan, role_users, endpoint, method, role):
         response = api.post(f"/api/{endpoint}/", bodies(nodes)[endpoint], format="json")
     else:
         url = detail_url(endpoint, nodes)
-        body = bodies(nodes)[endpoint] if method == "put" else {"properties": {"name": "X"}}
+        body = put_body(endpoint, nodes) if method == "put" else {"properties": {"name": "X"}}
         response = getattr(api, method)(url, body, format="json", **if_match(api, url))
     assert response.status_code == EXPECTED[(endpoint, method, role)], response.content
 
 
 @pytest.mark.parametrize("role", ROLE_NAMES)
-@pytest.mark.parametrize("endpoint", [*INVENTORY, "areas"])
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
 def test_everyone_reads(two_kelurahan, role_users, endpoint, role):
     assert client_for(role_users[role]).get(f"/api/{endpoint}/").status_code == 200
 
@@ -103,6 +120,18 @@ def test_deleting_a_node_still_used_by_a_link_is_409(two_kelurahan, role_users):
         "detail": "Tidak dapat dihapus karena masih dipakai oleh: Span 1."
     }
     assert FiberNode.objects.filter(pk=a.pk).exists()
+
+
+def test_deleting_an_area_with_assets_in_it_is_409(two_kelurahan, role_users):
+    make_node(100, 100, name="A"), make_node(900, 100, name="B")
+    api = client_for(role_users["editor"])
+    url = "/api/areas/35.76.01.1001/"
+    response = api.delete(url, **if_match(api, url))
+    assert response.status_code == 409
+    assert response.json() == {"detail": (
+        "Kelurahan Barat (35.76.01.1001) masih memiliki 2 node serat optik; pindahkan atau "
+        "hapus terlebih dahulu.")}
+    assert AdminArea.objects.filter(code="35.76.01.1001").exists()
 
 
 def test_token_authentication_for_scripts(two_kelurahan, role_users):
@@ -164,8 +193,10 @@ def test_roles_have_the_intended_permissions(role_users):
                                                      "fiberlink")}
     # Other apps add their own grants to these groups in their migrations.
     editor, assessor, admin = codenames("editor"), codenames("assessor"), codenames("admin")
-    assert crud | history | {"geo.view_adminarea"} <= editor
+    area_writes = {f"geo.{action}_adminarea" for action in ("add", "change", "delete")}
+    assert crud | history | area_writes | {"geo.view_adminarea"} <= editor
     assert views | history | {"geo.view_adminarea"} <= assessor
-    assert crud | {"geo.change_adminarea", "auth.add_user", "authtoken.add_token"} <= admin
-    assert not {"geo.add_adminarea", "geo.change_adminarea", "auth.add_user"} & editor
+    assert crud | area_writes | {"auth.add_user", "authtoken.add_token"} <= admin
+    assert not {"auth.add_user", "auth.change_group", "authtoken.add_token"} & editor
     assert not (crud - views) & assessor
+    assert not area_writes & assessor

@@ -12,7 +12,9 @@ class Command(BaseCommand):
 
     help = (
         "Load desa/kelurahan (or any level of) boundaries by Kemendagri code. Creates missing "
-        "parent levels from the codes, updates existing areas, and writes nothing on error."
+        "parent levels from the codes, updates existing areas, moves hotspots, facilities "
+        "and fiber nodes to the desa/kelurahan that now covers them, and writes nothing on "
+        "error."
     )
 
     def add_arguments(self, parser):
@@ -75,7 +77,8 @@ class Command(BaseCommand):
                 f"{verb} {summary.features} areas in {elapsed:.1f} s: "
                 f"{len(summary.created)} created, {len(summary.updated)} updated, "
                 f"{summary.unchanged} unchanged; {len(summary.parents_created)} parent areas "
-                f"created, {summary.parents_dissolved} dissolved from their children."
+                f"created, {summary.parents_dissolved} dissolved from their children; "
+                f"{summary.assets_moved} point assets moved to another desa/kelurahan."
             )
         )
         if summary.repaired:
