@@ -7,9 +7,16 @@ table's sequence first, so the django-simple-history rows (type '+', as
 `bulk_create_with_history` writes them) are copied from the same encoded columns. No model
 `save()` runs: the caller has done its work already (area of each point, default radius,
 measured length).
+
+With a `CopyWriter`, the COPY statements run in a second thread on the same connection and
+transaction, so PostgreSQL stores one chunk while Python validates and encodes the next.
+The connection is never used by both threads at once: every query the calling thread runs
+through Django first waits for the pending COPY (`CopyWriter.before_query`, installed as an
+execute wrapper).
 """
 
 import io
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 import shapely
@@ -82,38 +89,96 @@ def reserve_ids(model, count: int) -> list[int]:
         return cursor.fetchone()[0]
 
 
-def _copy(table: str, columns: list[str], encoded_columns: list[list[str]]):
+class CopyWriter:
+    """Runs COPY statements in order, in a background thread, within the caller's transaction.
+
+    Use it as a context manager inside `transaction.atomic()`, with `before_query` installed
+    as an execute wrapper of the connection for the same span (see `writing`).
+    """
+
+    def __init__(self):
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="copy")
+        self._pending: list[Future] = []
+
+    def copy(self, table: str, columns: list[str], encoded_columns: list[list[str]]):
+        """Queue a COPY of the encoded columns into `table`."""
+        buffer, sql = _buffer(encoded_columns), _copy_sql(table, columns)
+        raw_connection = connection.connection
+        self._pending.append(self._executor.submit(_run_copy, raw_connection, sql, buffer))
+
+    def wait(self):
+        """Block until every queued COPY is done; raise the first one's error."""
+        pending, self._pending = self._pending, []
+        for future in pending:
+            future.result()
+
+    def before_query(self, execute, sql, params, many, context):
+        """Execute wrapper: let the queued COPYs finish before the connection is used."""
+        self.wait()
+        return execute(sql, params, many, context)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, traceback):
+        try:
+            if exc_type is None:
+                self.wait()
+            else:  # already failing: let the COPYs end, keep the first error
+                for future in self._pending:
+                    future.exception()
+        finally:
+            self._executor.shutdown(wait=True)
+
+
+def _run_copy(raw_connection, sql: str, buffer: io.StringIO):
+    with raw_connection.cursor() as cursor:
+        cursor.copy_expert(sql, buffer)
+
+
+def _buffer(encoded_columns: list[list[str]]) -> io.StringIO:
     buffer = io.StringIO()
     buffer.writelines("\t".join(line) + "\n" for line in zip(*encoded_columns, strict=True))
     buffer.seek(0)
+    return buffer
+
+
+def _copy_sql(table: str, columns: list[str]) -> str:
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    return f"COPY {connection.ops.quote_name(table)} ({names}) FROM STDIN"
+
+
+def _copy(table: str, columns: list[str], encoded_columns: list[list[str]]):
     with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(
-            f"COPY {connection.ops.quote_name(table)} ({names}) FROM STDIN", buffer
-        )
+        cursor.cursor.copy_expert(_copy_sql(table, columns), _buffer(encoded_columns))
 
 
-def copy_create(model, rows: list[dict], *, user=None, reason: str = "") -> list[int]:
+def copy_create(model, rows: list[dict], *, user=None, reason: str = "",
+                writer: CopyWriter | None = None) -> list[int]:
     """Insert `rows` (dicts by field attname) and their history rows; return the new ids.
 
-    Missing values take the field default; `created`/`last_updated` are now.
+    Missing values take the field default; `created`/`last_updated` are now. With a
+    `writer`, the COPYs are queued there and may still run when this returns.
     """
     if not rows:
         return []
-    ids = reserve_ids(model, len(rows))
+    send = writer.copy if writer is not None else _copy
     now = timezone.now().isoformat()
     count = len(rows)
     encoded = {}
     for f in model._meta.concrete_fields:
         if f.primary_key:
-            encoded[f.attname] = [str(pk) for pk in ids]
-        elif getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            continue
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
             encoded[f.attname] = [now] * count
         else:
             default = f.get_default()
             encoded[f.attname] = encoder(f)([row.get(f.attname, default) for row in rows])
+    # Reserved last: the query waits for the previous chunk's COPY (see CopyWriter).
+    ids = reserve_ids(model, count)
+    encoded[model._meta.pk.attname] = [str(pk) for pk in ids]
     fields = model._meta.concrete_fields
-    _copy(model._meta.db_table, [f.column for f in fields], [encoded[f.attname] for f in fields])
+    send(model._meta.db_table, [f.column for f in fields], [encoded[f.attname] for f in fields])
     history = getattr(model, "history", None)
     if history is not None:
         constants = {
@@ -129,7 +194,7 @@ def copy_create(model, rows: list[dict], *, user=None, reason: str = "") -> list
             columns.append(f.column)
             values.append([constants[f.attname]] * count if f.attname in constants
                           else encoded[f.attname])
-        _copy(history.model._meta.db_table, columns, values)
+        send(history.model._meta.db_table, columns, values)
     return ids
 
 

@@ -6,8 +6,8 @@ from PostGIS, ST_Covers semantics, lowest code on ties, the rule of
 `AdminAreaQuerySet.leaf_for_point`), references by external_id, records with the same
 external_id and records with the same name within 10 m (one `unnest` query per chunk).
 While no error has been found the chunk is written inside one transaction: new records
-with COPY and their history rows, changed ones with one UPDATE from a COPYed temporary table
-(copy.py).
+with COPY and their history rows (in a second thread, overlapping the next chunk's
+validation), changed ones with one UPDATE from a COPYed temporary table (copy.py).
 The first error stops writing, validation goes on to report every problem, and the
 transaction is rolled back. A dry run always rolls back, so its counts of what
 would be created and updated are exact.
@@ -30,7 +30,7 @@ from pyproj import Transformer
 
 from geo.choices import AreaLevel
 
-from .copy import copy_create, copy_update
+from .copy import CopyWriter, copy_create, copy_update
 from .readers import CHUNK_SIZE, ImportFileError, open_reader
 from .schema import Kind, LayerSpec, default_values, get_layer
 from .validation import CleanRow, Issue, RowValidator
@@ -164,10 +164,11 @@ def import_file(
         run = _ImportRun(spec, validator, report, update, source or name, user)
         with transaction.atomic():
             run.start()
-            for chunk in reader.chunks(chunk_size):
-                run.process(chunk)
-                if progress:
-                    progress(report.rows, reader.total)
+            with CopyWriter() as run.writer, connection.execute_wrapper(run.writer.before_query):
+                for chunk in reader.chunks(chunk_size):
+                    run.process(chunk)
+                    if progress:
+                        progress(report.rows, reader.total)
             if not report.ok or dry_run:
                 transaction.set_rollback(True)
     except ImportFileError as exc:
@@ -200,6 +201,7 @@ class _ImportRun:
         self.geom_column = spec.geometry_field
         self.verbose = str(self.model._meta.verbose_name)
         self.areas = AreaIndex()
+        self.writer: CopyWriter | None = None
 
     def start(self):
         """Remember the last existing id: rows written by this run are not duplicates."""
@@ -428,7 +430,7 @@ class _ImportRun:
                 self.report.unchanged += 1
         reason = f"import {self.source}"
         if creates:
-            copy_create(self.model, creates, user=self.user, reason=reason)
+            copy_create(self.model, creates, user=self.user, reason=reason, writer=self.writer)
             self.report.created += len(creates)
         if updates:
             copy_update(self.model, updates, user=self.user, reason=reason)
