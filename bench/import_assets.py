@@ -13,7 +13,9 @@ migrates it, then times, each in its own process (wall time and peak RSS, VmHWM)
    `ogr2ogr` of the same files into a plain table (no validation, no areas);
 3. the schema floor: the rows the CSV import stored (and their history rows), dumped and
    copied back by psql in one transaction, into Simpul's tables with their indexes,
-   constraints and foreign keys: what any importer into this schema must at least spend.
+   constraints and foreign keys: what any importer into this schema must at least spend;
+4. the GeoPackage again with `--update` (nothing changed), and the CSV with every status
+   changed (every record updated, with its history row).
 
 Hotspots are seeded: each stands at a uniform random point inside a desa chosen uniformly
 at random, so every point has an area. Figures are printed as a table with the ratio.
@@ -229,6 +231,16 @@ def main():
             manage + ["import_assets", "hotspots", str(gpkg_path), "--update"], env)
         print(f"  GPKG again with --update: {output.strip().splitlines()[-1]}")
         results.append((f"import_assets --update: {args.rows:,} unchanged (GPKG)", seconds,
+                        None, rss, None))
+        # And with every record changed (status active -> maintenance).
+        changed = Path(folder) / "changed.csv"
+        changed.write_text(csv_path.read_text(encoding="utf-8").replace(",active,",
+                                                                         ",maintenance,"),
+                           encoding="utf-8")
+        seconds, rss, output = run(
+            manage + ["import_assets", "hotspots", str(changed), "--update"], env)
+        print(f"  CSV with every status changed, --update: {output.strip().splitlines()[-1]}")
+        results.append((f"import_assets --update: {args.rows:,} changed (CSV)", seconds,
                         None, rss, None))
 
     print()
