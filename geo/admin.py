@@ -8,7 +8,6 @@ anything still depends on is not deleted.
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -17,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from inventory.admin import VersionedAdminForm
 
 from .admin_widgets import OfflineGISModelAdmin
-from .codes import normalize_code
 from .constants import DERIVED_SOURCE
+from .filtersets import AreaCodeFormField
 from .models import AdminArea
 from .services import (
     AreaInUse,
@@ -47,14 +46,7 @@ class AdminAreaForm(VersionedAdminForm):
 
     def clean_code(self):
         """A Kemendagri code, stored dotted (`3576011003` → `35.76.01.1003`)."""
-        value = self.cleaned_data["code"]
-        try:
-            return normalize_code(value)
-        except ValueError:
-            raise ValidationError(
-                _("%(value)s bukan kode wilayah Kemendagri (mis. 35.76 atau 35.76.01.1003).")
-                % {"value": value}
-            ) from None
+        return AreaCodeFormField().clean(self.cleaned_data["code"])
 
     def clean(self):
         """A population needs its year; a derived parent keeps its dissolved data."""

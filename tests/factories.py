@@ -59,6 +59,21 @@ def make_area(code: str, geom_utm, name: str | None = None, population: int | No
     )
 
 
+def strip(x0: float, x1: float):
+    """The UTM box x0–x1 metres east of ORIGIN, 0–1000 metres north."""
+    return box(ORIGIN[0] + x0, ORIGIN[1], ORIGIN[0] + x1, ORIGIN[1] + 1000)
+
+
+def save_utm_area(code: str, geom_utm, name: str, population: int | None = None, **fields):
+    """`geo.services.save_area` with a UTM geometry: parents derived and dissolved, assets
+    moved, as `load_areas` does (BPS 2023 population when one is given)."""
+    from geo.services import save_area
+
+    return save_area(code=code, name=name, geom=to_storage(geom_utm), population=population,
+                     population_year=2023 if population is not None else None,
+                     population_source="BPS" if population is not None else "", **fields)
+
+
 def make_hotspot(dx: float, dy: float, name: str = "Hotspot", **fields) -> Hotspot:
     """Create a hotspot `dx`, `dy` metres from ORIGIN (an area must cover it)."""
     defaults = {"operator": "Diskominfo", "site_type": "taman", "placement": "outdoor",

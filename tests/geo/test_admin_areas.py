@@ -12,31 +12,15 @@ from django.test import Client
 
 from geo.constants import DERIVED_SOURCE
 from geo.models import AdminArea
-from geo.services import save_area
 from inventory.models import Hotspot
-from tests.factories import ORIGIN, lonlat, make_hotspot, to_storage
+from tests.factories import lonlat, make_hotspot, strip, to_storage
 
 pytestmark = pytest.mark.django_db
-
-
-def strip(x0: float, x1: float):
-    """The UTM box x0–x1 metres east of ORIGIN, 0–1000 metres north."""
-    return shapely.box(ORIGIN[0] + x0, ORIGIN[1], ORIGIN[0] + x1, ORIGIN[1] + 1000)
 
 
 def boundary(x0: float, x1: float) -> str:
     """`strip(x0, x1)` as the admin's map widget posts it: an EWKT MultiPolygon."""
     return to_storage(shapely.MultiPolygon([strip(x0, x1)])).ewkt
-
-
-@pytest.fixture
-def kelurahan(db):
-    """Barat and Timur, saved as `load_areas` would (derived parents)."""
-    def save(code, geom, name, population):
-        return save_area(code=code, name=name, geom=to_storage(geom), population=population,
-                         population_year=2023, population_source="BPS")
-    return {"barat": save("35.76.01.1001", strip(0, 1000), "Barat", 1000),
-            "timur": save("35.76.01.1002", strip(1000, 2000), "Timur", 3000)}
 
 
 @pytest.fixture

@@ -14,19 +14,19 @@ from pyproj import Transformer
 
 from geo.constants import DERIVED_SOURCE
 from geo.models import AdminArea
-from geo.services import save_area
 from inventory.api.concurrency import etag_for
 from inventory.models import Facility, Hotspot
 from tests.api_support import client_for, if_match
-from tests.factories import ORIGIN, lonlat, make_facility, make_hotspot, to_storage
+from tests.factories import (
+    lonlat,
+    make_facility,
+    make_hotspot,
+    strip,
+    to_storage,
+)
 
 pytestmark = pytest.mark.django_db
 TO_UTM = Transformer.from_crs(4326, 32749, always_xy=True)
-
-
-def strip(x0: float, x1: float):
-    """The UTM box x0–x1 metres east of ORIGIN, 0–1000 metres north."""
-    return shapely.box(ORIGIN[0] + x0, ORIGIN[1], ORIGIN[0] + x1, ORIGIN[1] + 1000)
 
 
 def geojson(geom_utm) -> dict:
@@ -43,16 +43,6 @@ def in_utm(area):
 @pytest.fixture
 def editor(role_users):
     return client_for(role_users["editor"])
-
-
-@pytest.fixture
-def kelurahan(db):
-    """Barat and Timur, saved as `load_areas` would (derived parents)."""
-    def save(code, geom, name, population):
-        return save_area(code=code, name=name, geom=to_storage(geom), population=population,
-                         population_year=2023, population_source="BPS")
-    return {"barat": save("35.76.01.1001", strip(0, 1000), "Barat", 1000),
-            "timur": save("35.76.01.1002", strip(1000, 2000), "Timur", 3000)}
 
 
 def feature(code=None, geom=None, **properties) -> dict:

@@ -33,23 +33,13 @@ from tests.factories import (
     make_facility,
     make_hotspot,
     make_node,
+    save_utm_area,
     square,
+    strip,
     to_storage,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def strip(x0: float, x1: float):
-    """The UTM box x0–x1 metres east of ORIGIN, 0–1000 metres north."""
-    return shapely.box(ORIGIN[0] + x0, ORIGIN[1], ORIGIN[0] + x1, ORIGIN[1] + 1000)
-
-
-def save(code, geom_utm, name, population=None, **fields):
-    """`save_area` with a UTM geometry (stored in EPSG:4326)."""
-    return save_area(code=code, name=name, geom=to_storage(geom_utm), population=population,
-                     population_year=2023 if population is not None else None,
-                     population_source="BPS" if population is not None else "", **fields)
 
 
 def utm_area(area) -> float:
@@ -66,13 +56,6 @@ def outside(asset, dx, dy) -> str:
     return (f"{ASSET_NOUNS[type(asset)]} {asset.pk} “{asset.name}” (bujur {lon:.6f}, "
             f"lintang {lat:.6f}) akan berada di luar semua desa/kelurahan; pindahkan atau "
             "hapus terlebih dahulu.")
-
-
-@pytest.fixture
-def kelurahan(db):
-    """Barat (1,000 people) and Timur (3,000), with derived parents."""
-    return {"barat": save("35.76.01.1001", strip(0, 1000), "Barat", 1000),
-            "timur": save("35.76.01.1002", strip(1000, 2000), "Timur", 3000)}
 
 
 @pytest.fixture
@@ -121,7 +104,7 @@ def test_save_area_updates_by_code_and_takes_shapely_geometry(kelurahan, editor)
 def test_saving_the_same_area_again_changes_nothing(kelurahan):
     before = dict(AdminArea.objects.values_list("code", "last_updated"))
     history = AdminArea.history.count()
-    save("35.76.01.1001", strip(0, 1000), "Barat", 1000)
+    save_utm_area("35.76.01.1001", strip(0, 1000), "Barat", 1000)
     assert dict(AdminArea.objects.values_list("code", "last_updated")) == before
     assert AdminArea.history.count() == history
 
@@ -131,18 +114,18 @@ def test_a_kept_boundary_keeps_its_repaired_mark(kelurahan):
     barat = AdminArea.objects.get(code="35.76.01.1001")
     assert save_area(code=barat.code, name="Barat Baru", geom=barat.geom, population=1000,
                      population_year=2023, population_source="BPS").geom_repaired is True
-    assert save("35.76.01.1001", strip(0, 900), "Barat Baru", 1000).geom_repaired is False
+    assert save_utm_area("35.76.01.1001", strip(0, 900), "Barat Baru", 1000).geom_repaired is False
 
 
 def test_save_area_reports_a_bad_code_and_an_invalid_geometry(db):
     with pytest.raises(AreaLoadError) as raised:
-        save("35.7.1", strip(0, 1000), "X")
+        save_utm_area("35.7.1", strip(0, 1000), "X")
     assert raised.value.errors == [
         "'35.7.1' is not a Kemendagri area code (expected e.g. 35, 35.76, 35.76.01 or "
         "35.76.01.1003)."]
     bowtie = shapely.Polygon([(0, 0), (1000, 1000), (1000, 0), (0, 1000)])
     with pytest.raises(AreaLoadError) as raised:
-        save("35.76.01.1001", shapely.affinity.translate(bowtie, *ORIGIN), "X")
+        save_utm_area("35.76.01.1001", shapely.affinity.translate(bowtie, *ORIGIN), "X")
     assert raised.value.errors[0].startswith(
         "Feature 1 (code 35.76.01.1001): invalid geometry: Self-intersection[")
     assert AdminArea.objects.count() == 0
@@ -159,7 +142,7 @@ def test_a_wider_boundary_takes_the_asset_it_now_covers_lowest_code_first(kelura
     assert (hotspot.area.code, facility.area.code, node.area.code) == (
         "35.76.01.1002", "35.76.01.1002", "35.76.01.1001")
 
-    save("35.76.01.1001", strip(0, 1200), "Barat", 1000, user=editor)
+    save_utm_area("35.76.01.1001", strip(0, 1200), "Barat", 1000, user=editor)
 
     hotspot.refresh_from_db()
     assert hotspot.area.code == "35.76.01.1001"  # covered by both: the lowest code wins
@@ -178,8 +161,8 @@ def test_a_wider_boundary_takes_the_asset_it_now_covers_lowest_code_first(kelura
 
 def test_a_smaller_boundary_hands_the_asset_to_the_neighbour(kelurahan):
     hotspot = make_hotspot(1100, 500, name="Taman Timur")
-    save("35.76.01.1001", strip(0, 1200), "Barat", 1000)
-    save("35.76.01.1001", strip(0, 1000), "Barat", 1000)
+    save_utm_area("35.76.01.1001", strip(0, 1200), "Barat", 1000)
+    save_utm_area("35.76.01.1001", strip(0, 1000), "Barat", 1000)
     hotspot.refresh_from_db()
     assert hotspot.area.code == "35.76.01.1002"
     assert [h.area_id for h in Hotspot.history.filter(id=hotspot.pk).order_by("history_id")] == [
@@ -194,7 +177,7 @@ def test_a_boundary_leaving_assets_outside_is_refused_and_nothing_is_written(kel
     history = (AdminArea.history.count(), Hotspot.history.count(), Facility.history.count())
 
     with pytest.raises(AssetsOutsideAreas) as raised:
-        save("35.76.01.1001", strip(0, 800), "Barat", 1000)
+        save_utm_area("35.76.01.1001", strip(0, 800), "Barat", 1000)
 
     assert raised.value.errors == [outside(facility, 850, 100), outside(hotspot, 900, 500)]
     assert list(AdminArea.objects.values_list("code", "geom", "area_m2", "last_updated")) == (
@@ -206,7 +189,7 @@ def test_a_boundary_leaving_assets_outside_is_refused_and_nothing_is_written(kel
 
 def test_a_new_desa_with_a_lower_code_takes_the_assets_it_covers(kelurahan):
     hotspot = make_hotspot(1500, 500)
-    save("35.76.01.1000", strip(1400, 1600), "Tengah", 200)
+    save_utm_area("35.76.01.1000", strip(1400, 1600), "Tengah", 200)
     hotspot.refresh_from_db()
     assert hotspot.area.code == "35.76.01.1000"
 

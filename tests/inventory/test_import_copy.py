@@ -12,16 +12,21 @@ from tests.factories import lonlat
 pytestmark = pytest.mark.django_db
 
 
+def hotspot_file(path, count):
+    """A CSV of `count` hotspots 100 m apart in the west kelurahan."""
+    lines = ["external_id,name,operator,site_type,lat,lon"]
+    for i in range(count):
+        lon, lat = lonlat(100 + 100 * i, 500)
+        lines.append(f"H-{i},Taman {i},Diskominfo,taman,{lat},{lon}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
 def test_a_copy_refused_by_the_database_writes_nothing(two_kelurahan, tmp_path, settings):
     # A radius the database refuses (CHECK 1..5000) that no file check looks at: the
     # default radius comes from the settings. Three chunks of two rows.
     settings.SIMPUL_HOTSPOT_RADIUS_M = {"indoor": 9999, "outdoor": 9999}
-    lines = ["external_id,name,operator,site_type,lat,lon"]
-    for i in range(6):
-        lon, lat = lonlat(100 + 100 * i, 500)
-        lines.append(f"H-{i},Taman {i},Diskominfo,taman,{lat},{lon}")
-    path = tmp_path / "h.csv"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path = hotspot_file(tmp_path / "h.csv", 6)
     with pytest.raises(psycopg2.errors.CheckViolation, match="radius_range"):
         import_file("hotspots", path, chunk_size=2)
     assert Hotspot.objects.count() == 0
@@ -32,12 +37,7 @@ def test_a_copy_refused_by_the_database_writes_nothing(two_kelurahan, tmp_path, 
 
 
 def test_chunks_written_in_the_background_all_arrive(two_kelurahan, tmp_path):
-    lines = ["external_id,name,operator,site_type,lat,lon"]
-    for i in range(7):
-        lon, lat = lonlat(100 + 100 * i, 500)
-        lines.append(f"H-{i},Taman {i},Diskominfo,taman,{lat},{lon}")
-    path = tmp_path / "h.csv"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path = hotspot_file(tmp_path / "h.csv", 7)
     report = import_file("hotspots", path, chunk_size=2)
     assert (report.ok, report.created) == (True, 7)
     names = list(Hotspot.objects.order_by("pk").values_list("name", flat=True))
