@@ -227,7 +227,9 @@ def measure(browser, url: str, simpul: bool, timeout_s: float) -> dict:
     try:
         page.goto(url, wait_until="commit", timeout=timeout_ms)
         if simpul:
-            page.wait_for_function("window.simpul && window.simpul.firstIdleAt !== null",
+            # A function, not an expression: Playwright evaluates an expression string with
+            # eval, which the page's Content-Security-Policy forbids.
+            page.wait_for_function("() => window.simpul && window.simpul.firstIdleAt !== null",
                                    timeout=timeout_ms)
             result["interactive_s"] = page.evaluate("window.simpul.firstIdleAt") / 1000
             result["counts"] = page.evaluate("window.simpul.counts()")
