@@ -11,8 +11,8 @@ measured length).
 With a `CopyWriter`, the COPY statements run in a second thread on the same connection and
 transaction, so PostgreSQL stores one chunk while Python validates and encodes the next.
 The connection is never used by both threads at once: every query the calling thread runs
-through Django first waits for the pending COPY (`CopyWriter.before_query`, installed as an
-execute wrapper).
+through Django first waits for the pending COPY (`CopyWriter.before_query`, an execute
+wrapper installed while the writer is open).
 """
 
 import io
@@ -92,13 +92,15 @@ def reserve_ids(model, count: int) -> list[int]:
 class CopyWriter:
     """Runs COPY statements in order, in a background thread, within the caller's transaction.
 
-    Use it as a context manager inside `transaction.atomic()`, with `before_query` installed
-    as an execute wrapper of the connection for the same span (see `writing`).
+    Use it as a context manager inside `transaction.atomic()`. While it is open, every query
+    of the calling thread through Django first waits for the queued COPYs (an execute
+    wrapper), so the two threads never use the connection at the same time.
     """
 
     def __init__(self):
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="copy")
         self._pending: list[Future] = []
+        self._wrapper = connection.execute_wrapper(self.before_query)
 
     def copy(self, table: str, columns: list[str], encoded_columns: list[list[str]]):
         """Queue a COPY of the encoded columns into `table`."""
@@ -118,6 +120,7 @@ class CopyWriter:
         return execute(sql, params, many, context)
 
     def __enter__(self):
+        self._wrapper.__enter__()
         return self
 
     def __exit__(self, exc_type, exc, traceback):
@@ -129,6 +132,7 @@ class CopyWriter:
                     future.exception()
         finally:
             self._executor.shutdown(wait=True)
+            self._wrapper.__exit__(exc_type, exc, traceback)
 
 
 def _run_copy(raw_connection, sql: str, buffer: io.StringIO):
@@ -204,7 +208,7 @@ def copy_update(model, changes: dict[int, dict], *, user=None, reason: str = "")
     The new values go by COPY into a temporary table, one UPDATE … FROM applies them (fields
     a record does not change keep their value), and the history rows are copied from the
     updated rows, so they hold the final stored state as `bulk_update_with_history` writes
-    it. `last_updated` is now. Returns the number of records updated.
+    it. `auto_now` fields (`last_updated`) are now. Returns the number of records updated.
     """
     if not changes:
         return 0
@@ -236,13 +240,13 @@ def copy_update(model, changes: dict[int, dict], *, user=None, reason: str = "")
         f"ELSE t.{quote(f.column)} END"
         for f, flag in zip(fields, changed_flags, strict=True)
     )
-    last_updated = "last_updated" in by_name and "last_updated" not in names
+    stamped = [f for f in by_name.values() if getattr(f, "auto_now", False) and f not in fields]
+    assignments += "".join(f", {quote(f.column)} = %s" for f in stamped)
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {quote(table)} t SET {assignments}"
-            + (", last_updated = %s" if last_updated else "")
-            + f" FROM {staging} s WHERE t.{quote(model._meta.pk.column)} = s.pk",
-            [now] if last_updated else [],
+            f" FROM {staging} s WHERE t.{quote(model._meta.pk.column)} = s.pk",
+            [now] * len(stamped),
         )
         updated = cursor.rowcount
         history = getattr(model, "history", None)

@@ -164,7 +164,7 @@ def import_file(
         run = _ImportRun(spec, validator, report, update, source or name, user)
         with transaction.atomic():
             run.start()
-            with CopyWriter() as run.writer, connection.execute_wrapper(run.writer.before_query):
+            with CopyWriter() as run.writer:
                 for chunk in reader.chunks(chunk_size):
                     run.process(chunk)
                     if progress:

@@ -255,14 +255,12 @@ class RowValidator:
         clean = []
         for index, raw in enumerate(rows):
             if not flagged[index]:
-                values = dict(zip(names, [values[index] for values in columns], strict=True))
+                values = dict(zip(names, [parsed[index] for parsed in columns], strict=True))
                 refs = {name: parsed[index] for name, parsed in references if parsed[index]}
-                before = len(self.issues)
-                self._check_rules(raw.number, values, refs)
-                if len(self.issues) == before:
+                _, passed = self._silently(self._check_rules, raw.number, values, refs)
+                if passed:
                     clean.append(CleanRow(raw.number, values, refs, geometries[index]))
                     continue
-                del self.issues[before:]
             row = self.validate(raw)
             if row is not None:
                 clean.append(row)
@@ -330,15 +328,24 @@ class RowValidator:
         else:
             geometries = [None] * count
             for index, raw in enumerate(rows):
-                before = len(self.issues)
-                geometries[index] = self._geometry(raw)
-                if len(self.issues) > before:
-                    del self.issues[before:]
-                    flagged[index] = True
+                geometries[index], passed = self._silently(self._geometry, raw)
+                flagged[index] |= not passed
             return geometries
         in_range = (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
         flagged |= ~in_range
         return shapely.points(np.where(in_range, lon, 0.0), np.where(in_range, lat, 0.0)).tolist()
+
+    def _silently(self, check, *args) -> tuple[object, bool]:
+        """Run a check that records issues; return (its result, passed), dropping its issues.
+
+        The fast path only needs to know whether a row passes: a row that does not is
+        validated again by `validate`, which records the issues.
+        """
+        before = len(self.issues)
+        result = check(*args)
+        passed = len(self.issues) == before
+        del self.issues[before:]
+        return result, passed
 
     def _value(self, column: Column, cell):
         """The typed value of a non-blank cell, or ValueError."""
