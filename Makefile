@@ -21,5 +21,7 @@ demo:
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 
+## Style (ruff) and the import rule between apps (import-linter, contracts in .importlinter).
 lint:
 	.venv/bin/ruff check .
+	.venv/bin/lint-imports

@@ -67,9 +67,8 @@ def prepare(scale: str, hotspots: int, naive_path: Path) -> None:
     _django()
     from django.core.management import call_command
 
-    from geo.coverage.models import CoverageRun
     from geo.coverage.services import compute_coverage
-    from geo.models import AdminArea
+    from geo.models import AdminArea, CoverageRun
     from inventory.models import Hotspot
 
     call_command("migrate", verbosity=0)
@@ -135,12 +134,11 @@ def write_naive_page(path: Path) -> int:
     from django.utils.html import escape
     from folium.plugins import MarkerCluster
 
-    from geo.coverage.models import AreaCoverage
     from geo.maps.assets import apply_local_assets
     from geo.maps.constants import COVERAGE_CLASSES
     from geo.maps.elements import js_template_text
     from geo.maps.queries import latest_full_run, leaf_extent, public_hotspots
-    from geo.models import AdminArea
+    from geo.models import AdminArea, AreaCoverage
 
     min_lon, min_lat, max_lon, max_lat = leaf_extent()
     m = folium.Map(tiles=None)

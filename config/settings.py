@@ -10,7 +10,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.csp import content_security_policy
+from core.csp import content_security_policy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -66,8 +66,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "csp",
+    "core",
     "geo",
     "inventory",
+    "fixtures.apps.DemoConfig",
 ]
 
 MIDDLEWARE = [
@@ -196,7 +198,7 @@ SIMPUL_TILE_ATTRIBUTION = env.str(
     "SIMPUL_TILE_ATTRIBUTION", default="&copy; OpenStreetMap contributors"
 )
 
-# --- Content-Security-Policy (django-csp; the policy and its reasons are in config/csp.py) ---
+# --- Content-Security-Policy (django-csp; the policy and its reasons are in core/csp.py) ---
 # Inline scripts run only with the request's nonce; images may come from the tile host.
 CONTENT_SECURITY_POLICY = content_security_policy(SIMPUL_TILE_URL)
 
@@ -219,8 +221,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["config.permissions.RegistryPermission"],
-    "DEFAULT_PAGINATION_CLASS": "geo.api.pagination.PagePagination",
+    "DEFAULT_PERMISSION_CLASSES": ["core.permissions.RegistryPermission"],
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.PagePagination",
     "PAGE_SIZE": 100,
     "COERCE_DECIMAL_TO_STRING": False,
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],

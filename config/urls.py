@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from geo.scoring import urls as scoring_urls
+from geo import urls as page_urls
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -13,12 +13,6 @@ urlpatterns = [
     # The split view serves Swagger UI's start-up script as a file (no inline script: CSP).
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"),
          name="api-docs"),
-    path("api/coverage/", include("geo.coverage.urls")),
-    path("api/", include("inventory.reports.urls")),
-    path("api/scores/", include(scoring_urls.scores_urlpatterns)),
-    path("api/claims/", include(scoring_urls.claims_urlpatterns)),
-    path("api/evidence/", include(scoring_urls.evidence_urlpatterns)),
-    path("api/", include("inventory.io.urls")),
     path("api/", include("inventory.api.urls")),
     path("api/", include("geo.api.urls")),
     path("ogc/", include("geo.ogc.urls")),
@@ -27,6 +21,6 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("", include("geo.urls")),
-    path("", include(scoring_urls.page_urlpatterns)),
+    path("", include(page_urls.assessor_urlpatterns)),
     prefix_default_language=False,
 )

@@ -13,11 +13,10 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from inventory.admin import VersionedAdminForm
+from core.admin import OfflineGISModelAdmin, VersionedAdminForm
+from core.filters import AreaCodeFormField
 
-from .admin_widgets import OfflineGISModelAdmin
 from .constants import DERIVED_SOURCE
-from .filtersets import AreaCodeFormField
 from .models import AdminArea
 from .services import (
     AreaInUse,

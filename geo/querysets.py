@@ -3,8 +3,8 @@
 from django.contrib.gis.db import models
 from django.contrib.gis.geos import Point
 
-from .choices import AreaLevel
-from .functions import AreaM2
+from core.choices import AreaLevel
+from core.functions import AreaM2
 
 
 class AdminAreaQuerySet(models.QuerySet):

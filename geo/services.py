@@ -23,10 +23,10 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext_lazy
 
+from core.choices import AreaKind, AreaLevel
+from core.codes import ancestors_of, kind_of, level_of, normalize_code, parent_of
 from inventory.models import PointAsset
 
-from .choices import AreaKind, AreaLevel
-from .codes import ancestors_of, kind_of, level_of, normalize_code, parent_of
 from .constants import DERIVED_SOURCE, PARENT_NAME_FIELDS, PROVINSI_NAMES
 from .models import AdminArea
 

@@ -1,8 +1,13 @@
-"""Page routes (inside the language prefix: `/` in Bahasa Indonesia, `/en/` in English)."""
+"""Page routes (inside the language prefix: `/` in Bahasa Indonesia, `/en/` in English).
+
+`urlpatterns` is included under the `geo` namespace; `assessor_urlpatterns` (/penilai/ and
+/penilai/laporan/) without one.
+"""
 
 from django.urls import path
 
 from . import views
+from .scoring import views as assessor_views
 
 app_name = "geo"
 
@@ -12,4 +17,9 @@ urlpatterns = [
     path("hotspot/<int:pk>/", views.hotspot_detail, name="hotspot"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/kelurahan.csv", views.dashboard_csv, name="dashboard-csv"),
+]
+
+assessor_urlpatterns = [
+    path("penilai/", assessor_views.assessor, name="assessor"),
+    path("penilai/laporan/", assessor_views.report, name="assessor-report"),
 ]

@@ -12,11 +12,11 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from config.permissions import can_see_internal
+from core.choices import AreaLevel
+from core.permissions import can_see_internal
 from inventory.models import Hotspot
 from inventory.reports.services import public_summary
 
-from .choices import AreaLevel
 from .maps import pages
 from .maps.builders import hotspot_map, page_parts, viewport_map
 from .maps.queries import leaf_extent, public_hotspots

@@ -11,6 +11,3 @@ GOVERNMENT_OFFICE_TYPES = frozenset(
         FacilityType.MAL_PELAYANAN_PUBLIK,
     }
 )
-
-# Source label of records made by the demo generator.
-DEMO_SOURCE = "demo"

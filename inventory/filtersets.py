@@ -4,15 +4,10 @@ Every filter is described (`help_text`) so that the OpenAPI schema documents it.
 """
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
-from geo.filtersets import (
-    AreaCodeFilter,
-    DistanceFilterSetMixin,
-    SearchFilter,
-    bbox_filter,
-    leaf_areas_intersecting,
-)
+from core.filters import AreaCodeFilter, DistanceFilterSetMixin, SearchFilter, bbox_filter
+from geo.models import AdminArea
 
 from .choices import (
     Connectivity,
@@ -21,9 +16,11 @@ from .choices import (
     FiberNodeType,
     FiberStatus,
     HotspotStatus,
+    ReportKind,
+    ReportStatus,
     SiteType,
 )
-from .models import Facility, FiberLink, FiberNode, Hotspot
+from .models import Facility, FiberLink, FiberNode, Hotspot, HotspotReport
 
 AREA_HELP = (
     "Records in the area with this Kemendagri code, at any level: a provinsi (`35`), "
@@ -182,3 +179,25 @@ class FiberLinkFilterSet(AssetFilterSet):
     def filter_node(self, queryset, name, value):
         """Links touching the node."""
         return queryset.filter(Q(start_node_id=value) | Q(end_node_id=value))
+
+
+def leaf_areas_intersecting(code: str, outer_field: str):
+    """`Exists(...)`: a desa/kelurahan of the area `code` intersects the outer row's field."""
+    return Exists(
+        AdminArea.objects.leaves()
+        .subtree(code)
+        .filter(geom__intersects=OuterRef(outer_field))
+    )
+
+
+class ReportFilterSet(django_filters.FilterSet):
+    """`?status=new&kind=not_working&hotspot=12`."""
+
+    status = django_filters.ChoiceFilter(choices=ReportStatus.choices)
+    kind = django_filters.ChoiceFilter(choices=ReportKind.choices)
+    hotspot = django_filters.NumberFilter(field_name="hotspot_id", min_value=1,
+                                          max_value=2**63 - 1, label="Id of the hotspot")
+
+    class Meta:
+        model = HotspotReport
+        fields = ["status", "kind", "hotspot"]

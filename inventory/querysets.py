@@ -7,10 +7,9 @@ from django.contrib.gis.db.models import GeometryField
 from django.contrib.gis.geos import Point
 from django.utils import timezone
 
-from geo.functions import GeographyDistance, KNNDistance
+from core.functions import GeographyDistance, KNNDistance
 
-from .choices import HotspotStatus
-from .reports.querysets import report_count_annotations
+from .choices import HotspotStatus, ReportKind, ReportStatus
 
 
 class InServiceQuerySet(models.QuerySet):
@@ -64,3 +63,31 @@ class HotspotQuerySet(PointAssetQuerySet):
     def with_report_counts(self):
         """Annotate citizen report counts: `reports_total` and `reports_<status>` per status."""
         return self.annotate(**report_count_annotations())
+
+
+class HotspotReportQuerySet(models.QuerySet):
+    """Queries on citizen reports."""
+
+    def pending(self):
+        """Reports no editor has looked at yet (status new)."""
+        return self.filter(status=ReportStatus.NEW)
+
+    def confirmed_outages(self):
+        """Confirmed "not working" reports that are not resolved yet."""
+        return self.filter(
+            kind=ReportKind.NOT_WORKING, status=ReportStatus.CONFIRMED, resolved_at__isnull=True
+        )
+
+
+def report_count_annotations(prefix: str = "reports") -> dict:
+    """Annotations counting a hotspot's reports: in total and per status.
+
+    `<prefix>_total`, `<prefix>_new`, `<prefix>_confirmed`, `<prefix>_resolved`,
+    `<prefix>_rejected`. Distinct counts, so they stay exact beside other joins.
+    """
+    counts = {f"{prefix}_total": models.Count("reports", distinct=True)}
+    for status in ReportStatus:
+        counts[f"{prefix}_{status.value}"] = models.Count(
+            "reports", filter=models.Q(reports__status=status), distinct=True
+        )
+    return counts

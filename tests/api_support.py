@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from config.permissions import Role
+from core.permissions import Role
 
 roles_migration = importlib.import_module("inventory.migrations.0002_roles")
 ROLE_NAMES = ("anonymous", "user", Role.EDITOR, Role.ASSESSOR, Role.ADMIN)

@@ -11,7 +11,7 @@ from django.contrib.gis.geos import GEOSGeometry
 from pyproj import Transformer
 from shapely.geometry import box
 
-from geo.codes import ancestors_of, kind_of, level_of, parent_of
+from core.codes import ancestors_of, kind_of, level_of, parent_of
 from geo.models import AdminArea
 from inventory.models import Facility, FiberLink, FiberNode, Hotspot
 

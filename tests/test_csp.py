@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from config.csp import add_nonce, content_security_policy, tile_source
+from core.csp import add_nonce, content_security_policy, tile_source
 
 
 @pytest.mark.parametrize(("url", "source"), [

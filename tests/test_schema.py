@@ -27,10 +27,6 @@ def schema(django_db_blocker):
     return response.json()
 
 
-MY_MODULES = ("inventory/api/", "inventory/filtersets.py", "geo/api/", "geo/filtersets.py",
-              "geo/ogc/", "config/permissions.py")
-
-
 def test_schema_validates_without_any_warning(tmp_path, capsys):
     target = tmp_path / "schema.yaml"
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))

@@ -20,13 +20,13 @@ from django.contrib.gis.geos import GEOSGeometry
 from django.db import connection, transaction
 from django.utils import timezone
 
-from geo.choices import AreaLevel
-from geo.codes import parent_of
+from core.choices import AreaLevel
+from core.codes import parent_of
 from geo.models import AdminArea
 from inventory.choices import Connectivity, FiberStatus, HotspotStatus
 
+from ..models import AreaCoverage, CoverageRun, FacilityAccess, WhiteZone
 from . import analysis, fiber, whatif
-from .models import AreaCoverage, CoverageRun, FacilityAccess, WhiteZone
 
 # Uncovered polygons smaller than this are slivers, not white zones.
 DEFAULT_MIN_WHITE_ZONE_M2 = 5_000.0

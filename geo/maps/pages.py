@@ -9,8 +9,7 @@ from django.db.models import Count
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 
-from geo.coverage.models import AreaCoverage, CoverageRun, FacilityAccess, WhiteZone
-from geo.models import AdminArea
+from geo.models import AdminArea, AreaCoverage, CoverageRun, FacilityAccess, WhiteZone
 from inventory.choices import HotspotStatus
 from inventory.models import Facility, FiberLink, FiberNode, Hotspot
 

@@ -18,10 +18,9 @@ from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Subqu
 from django.db.models.functions import Floor
 from django.utils import timezone
 
-from geo.choices import AreaLevel
-from geo.coverage.models import AreaCoverage, CoverageRun
-from geo.functions import PointX, PointY, Simplify
-from geo.models import AdminArea
+from core.choices import AreaLevel
+from core.functions import PointX, PointY, Simplify
+from geo.models import AdminArea, AreaCoverage, CoverageRun
 from inventory.choices import FiberStatus
 from inventory.models import Facility, FiberLink, FiberNode, Hotspot, HotspotReport
 

@@ -11,7 +11,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from geo.filtersets import parse_bbox
+from core.filters import parse_bbox
 
 from . import constants as c
 from .queries import LAYERS, search

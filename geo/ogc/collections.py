@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from django.contrib.gis.db.models import Extent
 from django.db.models import Min, Q
 
-from inventory.api.serializers import (
+from geo.api.serializers.areas import AdminAreaSerializer
+from inventory.api.serializers.assets import (
     FacilitySerializer,
     FiberLinkSerializer,
     FiberNodeSerializer,
@@ -18,7 +19,6 @@ from inventory.api.serializers import (
 )
 from inventory.models import Facility, FiberLink, FiberNode, Hotspot
 
-from ..api.serializers import AdminAreaSerializer
 from ..models import AdminArea
 
 WORLD_BBOX = [-180.0, -90.0, 180.0, 90.0]

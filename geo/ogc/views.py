@@ -18,9 +18,9 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.permissions import can_see_internal
+from core.filters import parse_bbox
+from core.permissions import can_see_internal
 
-from ..filtersets import parse_bbox
 from .collections import COLLECTIONS, CRS84
 
 CONFORMANCE = [

@@ -17,16 +17,15 @@ from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from geo.choices import AreaLevel
-from geo.coverage.models import CoverageRun, FacilityAccess, WhiteZone
+from core.choices import AreaLevel
 from geo.coverage.services import CONNECTED_KINDS
-from geo.models import AdminArea
+from geo.models import AdminArea, CoverageRun, FacilityAccess, WhiteZone
 from inventory.choices import HotspotStatus
 from inventory.models import Hotspot
 
+from ..choices import ClaimScope, Comparator, Verdict
+from ..models import Claim
 from . import metrics
-from .choices import ClaimScope, Comparator, Verdict
-from .models import Claim
 from .services import coverage_rows, coverage_run_for
 
 COMPARE = {

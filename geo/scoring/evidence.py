@@ -22,14 +22,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from geo.choices import AreaLevel
-from geo.coverage.models import CoverageRun, WhiteZone
+from core.choices import AreaLevel
 from geo.coverage.services import code_version
-from geo.models import AdminArea
+from geo.models import AdminArea, CoverageRun, WhiteZone
 
+from ..models import Claim, ScoreRun
 from .claims import Verification, verify_claims
 from .methodology import Methodology, load_methodology
-from .models import Claim, ScoreRun
 from .services import (
     COVERAGE_FIELDS,
     ScoringError,

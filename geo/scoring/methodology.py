@@ -14,7 +14,7 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from .choices import Direction, RuleType
+from ..choices import Direction, RuleType
 from .metrics import METRICS, check_params
 
 METHODOLOGY_DIR = Path(__file__).resolve().parent / "methodologies"

@@ -16,7 +16,7 @@ sub-score: the indicator is left out and the others' weights are renormalised.
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .choices import Direction, RuleType
+from ..choices import Direction, RuleType
 
 DEFAULT_LEVEL_SCORES = (20.0, 40.0, 60.0, 80.0, 100.0)
 MAX_SCORE = 100.0

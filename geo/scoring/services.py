@@ -15,14 +15,14 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from geo.coverage.models import CoverageRun
 from geo.coverage.services import code_version, compute_coverage, latest_run
+from geo.models import CoverageRun
 from inventory.choices import HotspotStatus
 from inventory.models import Facility, FiberLink, Hotspot
 
+from ..models import AreaScore, ScoreRun
 from . import metrics, rules
 from .methodology import Methodology, load_methodology
-from .models import AreaScore, ScoreRun
 
 # AreaCoverage fields a metric may read.
 COVERAGE_FIELDS = [

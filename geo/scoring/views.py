@@ -7,10 +7,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ..models import Claim
 from .claims import verify_claims
 from .evidence import report_context
 from .methodology import DEFAULT_METHODOLOGY, available, load_methodology
-from .models import Claim
 from .services import compare_runs, score_run_for
 
 

@@ -22,7 +22,7 @@ import shapely
 from django.conf import settings
 from django.utils import timezone
 
-from geo.codes import normalize_code
+from core.codes import normalize_code
 from geo.models import AdminArea
 
 from ..choices import Deployment, FiberNodeType, HotspotStatus

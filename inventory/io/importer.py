@@ -28,7 +28,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from pyproj import Transformer
 
-from geo.choices import AreaLevel
+from core.choices import AreaLevel
 
 from .copy import CopyWriter, copy_create, copy_update
 from .readers import CHUNK_SIZE, ImportFileError, open_reader

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import ReportKind
-from .models import NOTE_MAX_LENGTH
+from ..models.reports import NOTE_MAX_LENGTH
 from .services import check_submission, submit_report
 
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..choices import ReportKind, ReportStatus
-from .models import HotspotReport, distance_to_hotspot_m
+from ..models.reports import HotspotReport, distance_to_hotspot_m
 
 #: A reporter's location farther than this from the hotspot is refused (metres).
 MAX_REPORT_DISTANCE_M = 5000

@@ -12,9 +12,9 @@ import pytest
 import shapely
 from pyproj import Transformer
 
+from core.api.concurrency import etag_for
 from geo.constants import DERIVED_SOURCE
 from geo.models import AdminArea
-from inventory.api.concurrency import etag_for
 from inventory.models import Facility, Hotspot
 from tests.api_support import client_for, if_match
 from tests.factories import (

@@ -16,7 +16,7 @@ from folium.elements import JSCSSMixin
 from folium.map import MacroElement
 
 import geo
-from geo.admin_widgets import OfflineGISModelAdmin, OfflineOSMWidget
+from core.admin import OfflineGISModelAdmin, OfflineOSMWidget
 from geo.maps.assets import (
     CDN_TO_STATIC,
     MissingLocalAssetError,

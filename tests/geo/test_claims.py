@@ -7,11 +7,10 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
-from geo.models import AdminArea
-from geo.scoring.choices import ClaimScope, Comparator, Verdict
+from fixtures.claims import load_demo_claims
+from geo.choices import ClaimScope, Comparator, Verdict
+from geo.models import AdminArea, Claim
 from geo.scoring.claims import verify_claim
-from geo.scoring.demo import load_demo_claims
-from geo.scoring.models import Claim
 from tests.api_support import client_for
 from tests.factories import make_facility, make_hotspot
 

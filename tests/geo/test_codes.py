@@ -2,8 +2,8 @@
 
 import pytest
 
-from geo.choices import AreaKind, AreaLevel
-from geo.codes import ancestors_of, kind_of, level_of, normalize_code, parent_of
+from core.choices import AreaKind, AreaLevel
+from core.codes import ancestors_of, kind_of, level_of, normalize_code, parent_of
 
 
 @pytest.mark.parametrize(("raw", "code"), [

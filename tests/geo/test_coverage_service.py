@@ -11,8 +11,8 @@ from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
 
 from geo.coverage import analysis
-from geo.coverage.models import AreaCoverage
 from geo.coverage.services import compute_coverage
+from geo.models import AreaCoverage
 from tests.factories import (
     make_area,
     make_facility,

@@ -10,20 +10,15 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from config.urls import urlpatterns as root_urlpatterns
+from geo.choices import ClaimScope
 from geo.coverage.services import compute_coverage
-from geo.models import AdminArea
-from geo.scoring.choices import ClaimScope
+from geo.models import AdminArea, Claim
 from geo.scoring.claims import verify_claims
 from geo.scoring.evidence import build_pack, render_report, report_context, svg_map
-from geo.scoring.models import Claim
 from geo.scoring.services import compute_scores
-from geo.scoring.urls import page_urlpatterns
 from tests.factories import make_facility, make_hotspot
 
-# The pages are mounted by the lead; this module mounts them for its own tests.
-urlpatterns = [*root_urlpatterns, *page_urlpatterns]
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+pytestmark = pytest.mark.django_db
 
 DAY = datetime.date(2025, 6, 1)
 FILES = ["areas.geojson", "claims.json", "manifest.json", "report.html", "results.json",

@@ -7,7 +7,7 @@ import pytest
 import shapely
 from django.core.management import CommandError, call_command
 
-from geo.choices import AreaLevel
+from core.choices import AreaLevel
 from geo.constants import DERIVED_SOURCE
 from geo.models import AdminArea
 

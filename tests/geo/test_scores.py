@@ -9,8 +9,8 @@ from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from geo.coverage.services import compute_coverage
+from geo.models import AreaScore
 from geo.scoring.methodology import load_methodology, parse_methodology
-from geo.scoring.models import AreaScore
 from geo.scoring.services import area_results, compare_runs, compute_scores
 from tests.factories import make_facility, make_hotspot, make_link, make_node
 

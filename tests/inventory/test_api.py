@@ -357,7 +357,7 @@ def test_nearest_ranks_free_hotspots_in_service_by_geodesic_distance(layers):
 
 
 def test_nearest_features_have_the_documented_fields(layers):
-    from inventory.api.serializers import NearestHotspotSerializer
+    from inventory.api.serializers.assets import NearestHotspotSerializer
 
     lon, lat = lonlat(1100, 500)
     feature = nearest(lat=lat, lon=lon).json()["features"][0]

@@ -10,9 +10,9 @@ from django.contrib.auth.models import Group, User
 from django.db import connection
 from django.test import Client
 
-from inventory.api import concurrency
-from inventory.api.concurrency import etag_for, version_of
-from inventory.api.serializers import HotspotSerializer
+from core.api import concurrency
+from core.api.concurrency import etag_for, version_of
+from inventory.api.serializers.assets import HotspotSerializer
 from inventory.models import Hotspot
 from tests.api_support import client_for, roles_migration
 from tests.factories import make_area, make_hotspot, square

@@ -423,7 +423,7 @@ def test_admin_import_page(two_kelurahan, client):
     from django.contrib import admin as django_admin
     from django.test import RequestFactory
 
-    from inventory.io.admin import ImportExportAdminMixin
+    from inventory.admin import ImportExportAdminMixin
 
     class HotspotImportAdmin(ImportExportAdminMixin, django_admin.ModelAdmin):
         io_layer = "hotspots"

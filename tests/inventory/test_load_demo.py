@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.core.management import CommandError, call_command
 
+from core.choices import AreaLevel
 from fixtures.demo import build_demo
-from geo.choices import AreaLevel
 from geo.models import AdminArea
 from inventory.models import Facility, FiberLink, FiberNode, Hotspot
 

@@ -14,9 +14,9 @@ from django.utils import timezone
 from pyproj import Geod
 from rest_framework.test import APIClient
 
+from inventory.admin import format_duration
 from inventory.choices import ReportKind, ReportStatus
 from inventory.models import Hotspot, HotspotReport
-from inventory.reports.admin import format_duration
 from inventory.reports.services import confirmed_outage_ids, moderate
 from inventory.reports.throttles import ReportClientThrottle, client_hash
 from tests.api_support import client_for

@@ -6,7 +6,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from geo.coverage.serializers import run_as_dict
+from geo.api.serializers.coverage import run_as_dict
 from geo.coverage.services import DEFAULT_MIN_WHITE_ZONE_M2, CoverageError, compute_coverage
 
 

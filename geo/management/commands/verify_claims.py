@@ -4,10 +4,10 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from geo.choices import ClaimScope, Verdict
 from geo.management.commands.compute_coverage import parse_date
-from geo.scoring.choices import ClaimScope, Verdict
+from geo.models import Claim
 from geo.scoring.claims import ClaimError, verify_claims
-from geo.scoring.models import Claim
 
 STYLE = {Verdict.SUPPORTED: "SUCCESS", Verdict.PARTLY_SUPPORTED: "WARNING",
          Verdict.NOT_SUPPORTED: "ERROR", Verdict.UNDETERMINED: "NOTICE"}

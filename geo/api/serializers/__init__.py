@@ -1,0 +1,1 @@
+"""Serializers of the geo API: areas, coverage runs, scores and claims."""

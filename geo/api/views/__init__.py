@@ -1,0 +1,1 @@
+"""Views of the geo API: areas, coverage runs, scores, claims and evidence packs."""

@@ -1,0 +1,1 @@
+"""Serializers of the registry API: assets and citizen reports."""

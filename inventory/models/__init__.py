@@ -1,0 +1,7 @@
+"""Models of the registry: hotspots, facilities, fiber nodes and links, citizen reports."""
+
+from .assets import Asset, Facility, FiberLink, FiberNode, Hotspot, PointAsset
+from .reports import HotspotReport
+
+__all__ = ["Asset", "Facility", "FiberLink", "FiberNode", "Hotspot", "HotspotReport",
+           "PointAsset"]
