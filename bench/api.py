@@ -54,26 +54,6 @@ TARGET_SHARE, TARGET_P99_MS = 0.60, 50.0
 
 # --- The served application -------------------------------------------------------------
 
-NEAREST_SQL = """
-SELECT h.id, h.name, h.ssid, h.operator, h.site_type, h.placement, h.status,
-       h.opening_hours, h.coverage_radius_m, a.code, ST_X(h.geom), ST_Y(h.geom),
-       ST_Distance(h.geom::geography, p.pt::geography) AS distance_m
-FROM inventory_hotspot h
-JOIN geo_adminarea a ON a.id = h.area_id
-CROSS JOIN (SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS pt) p
-WHERE h.is_free
-  AND (h.installed_on IS NULL OR h.installed_on <= %(today)s)
-  AND (h.decommissioned_on IS NULL OR h.decommissioned_on > %(today)s)
-  AND h.id IN (
-    SELECT u.id FROM inventory_hotspot u
-    WHERE u.is_free
-      AND (u.installed_on IS NULL OR u.installed_on <= %(today)s)
-      AND (u.decommissioned_on IS NULL OR u.decommissioned_on > %(today)s)
-    ORDER BY u.geom <-> ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)
-    LIMIT %(candidates)s)
-ORDER BY distance_m, h.id
-LIMIT %(limit)s
-"""
 NEAREST_FIELDS = ("id", "name", "ssid", "operator", "site_type", "placement", "status",
                   "opening_hours", "coverage_radius_m", "area_code")
 BBOX_FILTER = "ST_Intersects(h.geom, ST_MakeEnvelope(%(x0)s, %(y0)s, %(x1)s, %(y1)s, 4326))"
@@ -88,19 +68,21 @@ ORDER BY h.name LIMIT 100
 
 
 def bare_nearest(request):
-    """The 5 nearest free hotspots in service, by the same KNN SQL, without DRF."""
+    """The 5 nearest free hotspots in service, by the API's own SQL, without DRF."""
     from django.db import connection
     from django.http import JsonResponse
     from django.utils import timezone
+
+    from inventory.querysets import NEAREST_FREE_HOTSPOTS_SQL
 
     try:
         lat, lon = float(request.GET["lat"]), float(request.GET["lon"])
     except (KeyError, ValueError):
         return JsonResponse({"detail": "lat and lon are required numbers"}, status=400)
-    params = {"lat": lat, "lon": lon, "today": timezone.localdate(), "candidates": 40,
-              "limit": 5}
+    params = {"lat": lat, "lon": lon, "today": timezone.localdate(), "status": "",
+              "candidates": 40, "limit": 5}
     with connection.cursor() as cursor:
-        cursor.execute(NEAREST_SQL, params)
+        cursor.execute(NEAREST_FREE_HOTSPOTS_SQL, params)
         rows = cursor.fetchall()
     features = [
         {

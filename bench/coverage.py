@@ -34,7 +34,7 @@ import shapely
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from geo.coverage import QUAD_SEGS, area_coverage, covered_geometry  # noqa: E402
+from geo.coverage.analysis import QUAD_SEGS, area_coverage, covered_geometry  # noqa: E402
 
 DATA = Path(os.environ.get("SIMPUL_SHARED_DATA", REPO / ".." / "shared" / "data"))
 ANALYSIS_CRS = "EPSG:32749"

@@ -134,16 +134,17 @@ def write_naive_page(path: Path) -> int:
     from django.utils.html import escape
     from folium.plugins import MarkerCluster
 
+    from geo.coverage.services import latest_run
     from geo.maps.assets import apply_local_assets
     from geo.maps.constants import COVERAGE_CLASSES
     from geo.maps.elements import js_template_text
-    from geo.maps.queries import latest_full_run, leaf_extent, public_hotspots
+    from geo.maps.queries import leaf_extent, public_hotspots
     from geo.models import AdminArea, AreaCoverage
 
     min_lon, min_lat, max_lon, max_lat = leaf_extent()
     m = folium.Map(tiles=None)
     m.fit_bounds([[min_lat, min_lon], [max_lat, max_lon]])
-    run = latest_full_run()
+    run = latest_run()
     pct = dict(AreaCoverage.objects.filter(run=run, level=4).values_list("area_id", "covered_pct"))
     features = [
         {"type": "Feature", "geometry": json.loads(geom.geojson),

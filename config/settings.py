@@ -171,7 +171,6 @@ STATICFILES_DIRS = [BASE_DIR / "static"] if (BASE_DIR / "static").is_dir() else 
 # --- Simpul -------------------------------------------------------------------------------
 # Geometry is stored in EPSG:4326; lengths and areas are computed in this projected CRS
 # (metres). UTM 49S covers Jawa Timur; a city in another zone sets its own.
-SIMPUL_STORAGE_SRID = 4326
 SIMPUL_ANALYSIS_SRID = env.int("SIMPUL_ANALYSIS_SRID", default=32749)
 if not (32701 <= SIMPUL_ANALYSIS_SRID <= 32760 or 32601 <= SIMPUL_ANALYSIS_SRID <= 32660):
     raise ImproperlyConfigured(

@@ -11,6 +11,5 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 from config.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-CONN_MAX_AGE = 0
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False

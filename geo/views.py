@@ -17,6 +17,7 @@ from core.permissions import can_see_internal
 from inventory.models import Hotspot
 from inventory.reports.services import public_summary
 
+from .coverage.services import latest_run
 from .maps import pages
 from .maps.builders import hotspot_map, page_parts, viewport_map
 from .maps.queries import leaf_extent, public_hotspots
@@ -75,7 +76,7 @@ def dashboard(request):
 @permission_required(DASHBOARD_PERMISSION, raise_exception=True)
 def dashboard_csv(request):
     """`/dashboard/kelurahan.csv`: the dashboard's kelurahan table as CSV."""
-    run = pages.latest_full_run()
+    run = latest_run()
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"simpul-cakupan-kelurahan-{run.as_of:%Y-%m-%d}.csv" if run else "simpul.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

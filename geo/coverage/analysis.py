@@ -19,7 +19,7 @@ The vectorised steps and the per-area loop run on `workers` threads (shapely rel
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -425,41 +425,6 @@ def _first_per(item_idx: np.ndarray, owner_idx: np.ndarray) -> np.ndarray:
     order = np.lexsort((owner_idx, item_idx))
     _, first = np.unique(item_idx[order], return_index=True)
     return order[first]
-
-
-def aggregate_coverage(
-    leaf: pd.DataFrame, parent_of: Mapping[str, str] | pd.Series | Callable[[str], str]
-) -> pd.DataFrame:
-    """Sum leaf results (from `area_coverage`) into parent areas, indexed by parent code.
-
-    Sums `area_m2`, `covered_m2`, `population`, `covered_population` and `hotspot_count` and
-    recomputes `covered_pct` from the sums (never averages percentages); adds `leaf_count`.
-    A leaf with unknown population is left out of both population sums, so their ratio stays
-    meaningful. The result is exact when the leaves tile the parent (no overlaps or gaps); with
-    sliver overlaps between leaves, coverage in an overlap counts in each leaf. For several
-    levels, call it once per level (e.g. with `geo.codes.parent_of` applied repeatedly).
-    """
-    codes = leaf.index.to_series()
-    parents = codes.map(parent_of)
-    if parents.isna().any():
-        missing = codes[parents.isna()].tolist()[:5]
-        raise ValueError(f"no parent code for leaf area(s) {missing}")
-    grouped = leaf.groupby(parents.to_numpy())
-    result = pd.DataFrame(
-        {
-            "area_m2": grouped["area_m2"].sum(),
-            "covered_m2": grouped["covered_m2"].sum(),
-            "population": grouped["population"].sum(min_count=1),
-            "covered_population": grouped["covered_population"].sum(min_count=1),
-            "hotspot_count": grouped["hotspot_count"].sum(),
-            "leaf_count": grouped.size(),
-        }
-    )
-    with np.errstate(invalid="ignore", divide="ignore"):
-        pct = np.where(result["area_m2"] > 0, 100.0 * result["covered_m2"] / result["area_m2"], 0)
-    result.insert(2, "covered_pct", pct)
-    result.index.name = "code"
-    return result
 
 
 def white_zones(

@@ -9,12 +9,13 @@ from django.db.models import Count
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 
+from geo.coverage.services import latest_run
 from geo.models import AdminArea, AreaCoverage, CoverageRun, FacilityAccess, WhiteZone
 from inventory.choices import HotspotStatus
 from inventory.models import Facility, FiberLink, FiberNode, Hotspot
 
 from . import constants as c
-from .queries import latest_full_run, public_facilities, public_hotspots
+from .queries import public_facilities, public_hotspots
 
 #: Template the scores helper may provide to show an area's scores (context: `area`, `run`).
 AREA_SCORES_TEMPLATE = "scoring/area_scores.html"
@@ -59,7 +60,7 @@ class AreaPage:
 
 def area_page(area: AdminArea) -> AreaPage:
     """Figures, lists and gaps of one desa/kelurahan from the newest full coverage run."""
-    run = latest_full_run()
+    run = latest_run()
     coverage = run.areas.filter(area=area).first() if run else None
     history = [
         {"as_of": row.run.as_of.isoformat(), "covered_pct": round(row.covered_pct, 1),
@@ -128,7 +129,7 @@ def kelurahan_rows(run: CoverageRun | None):
 def dashboard(hotspot_url) -> Dashboard:
     """City summary, kelurahan table, gaps and recent changes; `hotspot_url(pk)` links a
     hotspot's page."""
-    run = latest_full_run()
+    run = latest_run()
     summary = None
     if run is not None:
         tops = list(run.areas.filter(level=2).select_related("area").defer("covered_geom")[:2])

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from core.choices import AreaLevel
 from core.functions import PointX, PointY, Simplify
+from geo.coverage.services import latest_run
 from geo.models import AdminArea, AreaCoverage, CoverageRun
 from inventory.choices import FiberStatus
 from inventory.models import Facility, FiberLink, FiberNode, Hotspot, HotspotReport
@@ -90,11 +91,6 @@ def public_fiber_links(today: datetime.date | None = None) -> QuerySet:
     """Fiber links not decommissioned (by status or date)."""
     links = FiberLink.objects.exclude(status=FiberStatus.DECOMMISSIONED)
     return _not_decommissioned(links, today or timezone.localdate())
-
-
-def latest_full_run() -> CoverageRun | None:
-    """The newest coverage run over all loaded areas, or None."""
-    return CoverageRun.objects.filter(scope__isnull=True).order_by("-created").first()
 
 
 # --- GeoJSON assembly -------------------------------------------------------------------------
@@ -194,7 +190,7 @@ def _shape_collection(rows, zoom: int, **members) -> str:
 
 def area_layer(box: Polygon, zoom: int, run: CoverageRun | None = None) -> str:
     """Areas of the level for this zoom with wifi coverage from the newest run (choropleth)."""
-    run = run if run is not None else latest_full_run()
+    run = run if run is not None else latest_run()
     level = area_level_for_zoom(zoom)
     areas = AdminArea.objects.filter(level=level, geom__bboverlaps=box)
     coverage = AreaCoverage.objects.filter(run=run, area=OuterRef("pk"))
@@ -216,7 +212,7 @@ def area_layer(box: Polygon, zoom: int, run: CoverageRun | None = None) -> str:
 
 def white_zone_layer(box: Polygon, zoom: int, run: CoverageRun | None = None) -> str:
     """Uncovered areas of the newest run in the box, largest first, above a few pixels."""
-    run = run if run is not None else latest_full_run()
+    run = run if run is not None else latest_run()
     if run is None:
         return collection([], truncated=False, zoom=zoom, run=None)
     min_m2 = c.MIN_WHITE_ZONE_PX2 * pixel_metres(zoom) ** 2

@@ -26,7 +26,7 @@ from ..choices import (
     Placement,
     SiteType,
 )
-from ..querysets import HotspotQuerySet, InServiceQuerySet, PointAssetQuerySet
+from ..querysets import InServiceQuerySet, PointAssetQuerySet
 
 
 def _dates_in_order():
@@ -212,7 +212,7 @@ class Hotspot(PointAsset):
     )
     last_verified_on = models.DateField(_("terakhir diverifikasi"), null=True, blank=True)
 
-    objects = HotspotQuerySet.as_manager()
+    objects = PointAssetQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -12,10 +12,9 @@ import pytest
 import shapely
 from shapely.geometry import Point, box
 
-from geo.coverage import (
+from geo.coverage.analysis import (
     AREA_COLUMNS,
     QUAD_SEGS,
-    aggregate_coverage,
     area_coverage,
     coverage_geometries,
     covered_geometry,
@@ -187,38 +186,6 @@ def test_random_case_matches_a_brute_force_union_with_one_or_two_threads():
             & (points[:, 1] >= 0)
             & (points[:, 1] <= 4000)
         )
-
-
-def test_aggregate_sums_metres_and_people_then_recomputes_percentages():
-    areas = grid_areas(3, population=[1000.0, 3000.0, np.nan])
-    # 25% of the first square, none of the second, all of the third.
-    spots = hotspots(
-        [(0, 0), (2500, 500)], [1.0, 1.0], coverage=[box(0, 0, 500, 500), box(2000, 0, 3000, 1000)]
-    )
-    leaf = area_coverage(areas, spots)
-    parent = {"35.76.01.1001": "35.76.01", "35.76.01.1002": "35.76.01", "35.76.01.1003": "35.76.02"}
-
-    result = aggregate_coverage(leaf, parent)
-
-    first = result.loc["35.76.01"]
-    assert first["area_m2"] == pytest.approx(2e6)
-    assert first["covered_m2"] == pytest.approx(250_000.0)
-    assert first["covered_pct"] == pytest.approx(12.5)
-    assert first["population"] == pytest.approx(4000.0)
-    assert first["covered_population"] == pytest.approx(250.0)
-    assert first["hotspot_count"] == 1
-    assert first["leaf_count"] == 2
-    assert result.loc["35.76.02", "covered_pct"] == pytest.approx(100.0)
-    assert np.isnan(result.loc["35.76.02", "population"])
-
-
-def test_aggregate_accepts_a_function_and_rejects_unknown_leaves():
-    leaf = area_coverage(grid_areas(2), hotspots([], []))
-
-    result = aggregate_coverage(leaf, lambda code: code.rsplit(".", 1)[0])
-    assert result.index.tolist() == ["35.76.01"]
-    with pytest.raises(ValueError, match=r"no parent code for leaf area\(s\) \['35.76.01.1002'\]"):
-        aggregate_coverage(leaf, {"35.76.01.1001": "35.76.01"})
 
 
 def test_white_zone_around_a_central_circle():

@@ -12,7 +12,7 @@ ODP(8)                               ODP(7): isolated
 import pandas as pd
 import pytest
 
-from geo.coverage import BRIDGE_COLUMNS, FACILITY_COLUMNS, fiber_analysis
+from geo.coverage.fiber import BRIDGE_COLUMNS, FACILITY_COLUMNS, fiber_analysis
 
 NODES = pd.DataFrame(
     {

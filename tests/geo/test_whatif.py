@@ -14,12 +14,11 @@ import pytest
 import shapely
 from shapely.geometry import Point, box
 
-from geo.coverage import (
+from geo.coverage.analysis import QUAD_SEGS, coverage_geometries
+from geo.coverage.whatif import (
     GAIN_COLUMNS,
     GREEDY_COLUMNS,
-    QUAD_SEGS,
     candidate_gains,
-    coverage_geometries,
     greedy_max_coverage,
 )
 

@@ -418,6 +418,31 @@ def test_nearest_uses_the_knn_operator(layers, django_assert_num_queries):
     assert "<->" in queries[0]["sql"]
 
 
+def test_nearest_sql_and_the_orm_query_find_the_same_hotspots_and_distances(layers):
+    from django.contrib.gis.geos import Point
+
+    from inventory.querysets import nearest_free_hotspots
+
+    for i in range(12):
+        make_hotspot(50 + 150 * i, 850 - 50 * i, name=f"Titik {i}")
+    today = datetime.date(2025, 6, 1)
+    for dx, dy, status in [(1100, 500, None), (0, 0, None), (700, 400, "active"),
+                           (1900, 900, "down")]:
+        point = Point(*lonlat(dx, dy), srid=4326)
+        for limit in (1, 5, 50):
+            rows = nearest_free_hotspots(point, limit, status, today=today)
+            orm = Hotspot.objects.filter(is_free=True).in_service(today)
+            if status:
+                orm = orm.filter(status=status)
+            expected = list(orm.nearest(point, limit))
+            assert [row["id"] for row in rows] == [h.pk for h in expected]
+            assert [row["distance_m"] for row in rows] == pytest.approx(
+                [h.distance_m for h in expected], abs=1e-6)
+            assert [row["area_code"] for row in rows] == [h.area.code for h in expected]
+    # 16 hotspots, of which h3 (decommissioned) and h4 (paid) never count.
+    assert len(nearest_free_hotspots(Point(*lonlat(0, 0), srid=4326), 50, today=today)) == 14
+
+
 # --- Writes --------------------------------------------------------------------------------
 
 

@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 
 from inventory.admin import format_duration
 from inventory.choices import ReportKind, ReportStatus
-from inventory.models import Hotspot, HotspotReport
+from inventory.models import HotspotReport
 from inventory.reports.services import confirmed_outage_ids, moderate
 from inventory.reports.throttles import ReportClientThrottle, client_hash
 from tests.api_support import client_for
@@ -305,18 +305,6 @@ def test_response_time_column():
 
 
 # --- What others read: counts and outages ----------------------------------------------------
-
-def test_report_counts_per_hotspot(hotspot, two_kelurahan):
-    quiet = make_hotspot(700, 700, name="Balai RW")
-    make_report(hotspot)
-    make_report(hotspot)
-    make_report(hotspot, status=ReportStatus.CONFIRMED)
-    make_report(hotspot, kind=ReportKind.OTHER, status=ReportStatus.REJECTED)
-    counts = {h.name: (h.reports_total, h.reports_new, h.reports_confirmed, h.reports_resolved,
-                       h.reports_rejected)
-              for h in Hotspot.objects.with_report_counts()}
-    assert counts == {"Taman Kota": (4, 2, 1, 0, 1), quiet.name: (0, 0, 0, 0, 0)}
-
 
 def test_public_counts_never_show_notes(hotspot):
     make_report(hotspot, note="Nomor saya 0812-3456-7890")

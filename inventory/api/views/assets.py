@@ -14,7 +14,7 @@ from core.api.history import HistoryMixin
 from core.api.known_at import KNOWN_AT_PARAMETER, KnownAtMixin
 from core.api.pagination import FeaturePagination
 from core.permissions import can_see_internal
-from inventory.api.nearest import nearest_free_hotspots
+from inventory.querysets import nearest_free_hotspots
 from inventory.api.serializers.assets import (
     FacilitySerializer,
     FiberLinkSerializer,
