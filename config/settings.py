@@ -225,7 +225,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 100,
     "COERCE_DECIMAL_TO_STRING": False,
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
-    # Citizen reports (inventory/reports/throttles.py; "5/10m" is five per ten minutes).
+    # Citizen reports (inventory/api/throttles.py; "5/10m" is five per ten minutes).
     "DEFAULT_THROTTLE_RATES": {"anon": SIMPUL_API_ANON_RATE, "reports": "5/10m",
                                "reports-hotspot": "20/h"},
 }

@@ -7,7 +7,6 @@
 from django.urls import path
 
 from . import views
-from .scoring import views as assessor_views
 
 app_name = "geo"
 
@@ -20,6 +19,6 @@ urlpatterns = [
 ]
 
 assessor_urlpatterns = [
-    path("penilai/", assessor_views.assessor, name="assessor"),
-    path("penilai/laporan/", assessor_views.report, name="assessor-report"),
+    path("penilai/", views.assessor, name="assessor"),
+    path("penilai/laporan/", views.report, name="assessor-report"),
 ]

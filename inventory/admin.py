@@ -23,7 +23,7 @@ from .choices import ReportStatus
 from .io.exporters import FORMATS, exportable
 from .io.readers import SUPPORTED
 from .models import Facility, FiberLink, FiberNode, Hotspot, HotspotReport
-from .reports.services import moderate
+from .services import moderate
 
 
 class ImportForm(forms.Form):

@@ -14,7 +14,7 @@ report routes come first: they are more specific than the layer routes.
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from inventory.reports import views as report_pages
+from inventory import views as report_pages
 
 from .views import assets, io, reports
 

@@ -15,10 +15,10 @@ from pyproj import Geod
 from rest_framework.test import APIClient
 
 from inventory.admin import format_duration
+from inventory.api.throttles import ReportClientThrottle, client_hash
 from inventory.choices import ReportKind, ReportStatus
 from inventory.models import HotspotReport
-from inventory.reports.services import confirmed_outage_ids, moderate
-from inventory.reports.throttles import ReportClientThrottle, client_hash
+from inventory.services import confirmed_outage_ids, moderate
 from tests.api_support import client_for
 from tests.factories import lonlat, make_hotspot
 

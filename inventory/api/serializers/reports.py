@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from inventory.choices import ReportKind, ReportStatus
 from inventory.models.reports import NOTE_MAX_LENGTH, HotspotReport
-from inventory.reports.services import check_submission, moderate
+from inventory.services import check_submission, moderate
 
 
 def _drf_error(exc: DjangoValidationError) -> serializers.ValidationError:

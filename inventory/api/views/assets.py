@@ -14,7 +14,6 @@ from core.api.history import HistoryMixin
 from core.api.known_at import KNOWN_AT_PARAMETER, KnownAtMixin
 from core.api.pagination import FeaturePagination
 from core.permissions import can_see_internal
-from inventory.querysets import nearest_free_hotspots
 from inventory.api.serializers.assets import (
     FacilitySerializer,
     FiberLinkSerializer,
@@ -30,6 +29,7 @@ from inventory.filtersets import (
     HotspotFilterSet,
 )
 from inventory.models import Facility, FiberLink, FiberNode, Hotspot
+from inventory.querysets import nearest_free_hotspots
 
 MAX_NEAREST = 50
 

@@ -21,10 +21,10 @@ from inventory.api.serializers.reports import (
     ReportSubmitSerializer,
     ReportSummarySerializer,
 )
+from inventory.api.throttles import CLIENT_SCOPE, report_throttles
 from inventory.filtersets import ReportFilterSet
 from inventory.models import Hotspot, HotspotReport
-from inventory.reports.services import MAX_BODY_BYTES, body_too_large, public_summary, submit_report
-from inventory.reports.throttles import CLIENT_SCOPE, report_throttles
+from inventory.services import MAX_BODY_BYTES, body_too_large, public_summary, submit_report
 
 
 class PayloadTooLarge(exceptions.APIException):

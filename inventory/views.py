@@ -16,10 +16,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ..models import Hotspot
+from .api.throttles import throttle_wait
 from .forms import HotspotReportForm
+from .models import Hotspot
 from .services import MAX_BODY_BYTES, body_too_large
-from .throttles import throttle_wait
 
 MESSAGE_TAG = "report"
 

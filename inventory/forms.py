@@ -4,8 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import ReportKind
-from ..models.reports import NOTE_MAX_LENGTH
+from .choices import ReportKind
+from .models.reports import NOTE_MAX_LENGTH
 from .services import check_submission, submit_report
 
 

@@ -1,4 +1,10 @@
-"""Submitting and moderating citizen reports; what the map and assessors read from them."""
+"""Services of the registry: citizen reports on hotspots ("not working", "slow", …).
+
+Submitting and moderating them, and what the map and assessors read from them. Anyone may
+report without an account; reports are throttled per client (a salted hash of the address
+kept in the cache only, never in the database) and per hotspot (`api/throttles.py`).
+Editors moderate them in the admin or through the API; confirmed outages show on the map.
+"""
 
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
@@ -6,8 +12,8 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..choices import ReportKind, ReportStatus
-from ..models.reports import HotspotReport, distance_to_hotspot_m
+from .choices import ReportKind, ReportStatus
+from .models.reports import HotspotReport, distance_to_hotspot_m
 
 #: A reporter's location farther than this from the hotspot is refused (metres).
 MAX_REPORT_DISTANCE_M = 5000
