@@ -25,15 +25,8 @@ def grant(apps, schema_editor):
 
 def revoke(apps, schema_editor):
     """Backward: remove these permissions from the groups (the groups stay)."""
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for role, grants in ROLES.items():
-        for group in Group.objects.filter(name=role):
-            for app_label, models in grants.items():
-                for model, actions in models.items():
-                    group.permissions.remove(*Permission.objects.filter(
-                        content_type__app_label=app_label, content_type__model=model,
-                        codename__in=[f"{action}_{model}" for action in actions]))
+    roles = importlib.import_module("inventory.migrations.0002_roles")
+    roles.revoke_roles(apps, ROLES)
 
 
 class Migration(migrations.Migration):

@@ -5,7 +5,7 @@ claims) grants its own permissions in its own data migration, the same way:
 
     ROLES = {"assessor": {"scoring": {"claim": ("add", "change", "delete", "view")}}}
     def grant(apps, schema_editor):
-        grant_roles(apps, ROLES)   # copy of `grant_roles` below, or import it from here
+        grant_roles(apps, ROLES)   # imported from here (importlib); revoke_roles undoes it
 
 Permissions are only ever added to a group, never removed, so migrations compose.
 """
@@ -65,6 +65,20 @@ def grant_roles(apps, roles):
                     codename__in=[f"{action}_{model}" for action in actions],
                 )
         group.permissions.add(*Permission.objects.filter(query))
+
+
+def revoke_roles(apps, roles):
+    """Remove the permissions listed in `roles` from those groups (the groups stay): the
+    backward step of a migration that called `grant_roles` with the same `roles`."""
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, grants in roles.items():
+        for group in Group.objects.filter(name=role):
+            for app_label, models in grants.items():
+                for model, actions in models.items():
+                    group.permissions.remove(*Permission.objects.filter(
+                        content_type__app_label=app_label, content_type__model=model,
+                        codename__in=[f"{action}_{model}" for action in actions]))
 
 
 def create_roles(apps, schema_editor):
