@@ -44,16 +44,24 @@ class ViewportLayers(JSCSSMixin, MacroElement):
     `groups` maps a layer key (``hotspots``, ``coverage``, ``areas``, ``white-zones``,
     ``fiber-links``, ``fiber-nodes``, ``facilities``) to a folium FeatureGroup of the same
     map; `config` carries URLs, translated labels, colours and the zoom policy.
+
+    ``simpul/map.js`` is an ES module (its parts are in ``simpul/map/``), so it is not one of
+    the header's classic ``<script src>`` tags. This element's part of folium's inline,
+    nonce'd script loads it with ``import()`` once the map and its groups exist, and stores
+    the result of its ``viewportMap`` in ``window.simpul`` (which tests and ``bench/map.py``
+    read). script-src ``'self'`` allows the import and the module's own imports.
     """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        window.simpul = Simpul.viewportMap({{ this._parent.get_name() }}, {
-            {%- for key, group in this.groups.items() %}
-            {{ key|tojson }}: {{ group.get_name() }},
-            {%- endfor %}
-        }, {{ this.config_json }});
+        import({{ this.module_url|tojson }}).then(function (module) {
+            window.simpul = module.viewportMap({{ this._parent.get_name() }}, {
+                {%- for key, group in this.groups.items() %}
+                {{ key|tojson }}: {{ group.get_name() }},
+                {%- endfor %}
+            }, {{ this.config_json }});
+        });
         {% endmacro %}
         """
     )
@@ -63,9 +71,9 @@ class ViewportLayers(JSCSSMixin, MacroElement):
         self._name = "ViewportLayers"
         self.groups = groups
         self.config_json = js_json(config)
+        self.module_url = static_url("simpul/map.js")
         self.default_js = [
             ("markercluster", static_url("vendor/leaflet.markercluster/leaflet.markercluster.js")),
-            ("simpul_map", static_url("simpul/map.js")),
         ]
         self.default_css = [
             ("markercluster_css", static_url("vendor/leaflet.markercluster/MarkerCluster.css")),
