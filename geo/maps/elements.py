@@ -6,13 +6,21 @@ data value safe there; :func:`js_json` makes any value safe inside a ``<script>`
 """
 
 import json
+from pathlib import Path
 
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
 from django.utils.html import escape
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
 from .assets import static_url
+
+#: The entry module and its parts, announced in the page head with `modulepreload` so the
+#: browser fetches them all at once instead of one import wave after another.
+MAP_MODULES = ("simpul/map.js", *sorted(
+    f"simpul/map/{path.name}"
+    for path in (Path(__file__).resolve().parents[1] / "static" / "simpul" / "map").glob("*.js")
+))
 
 _JSON_SCRIPT_ESCAPES = {
     ord("<"): "\\u003C",
@@ -80,3 +88,13 @@ class ViewportLayers(JSCSSMixin, MacroElement):
             ("simpul_map_css", static_url("simpul/map.css")),
             ("fontawesome", static_url("vendor/fontawesome/css/all.min.css")),
         ]
+
+    def render(self, **kwargs):
+        """Add the modules' `modulepreload` links to the page head, then render as usual."""
+        header = self.get_root().header
+        for path in MAP_MODULES:
+            header.add_child(
+                Element(f'<link rel="modulepreload" href="{escape(static_url(path))}">'),
+                name=f"modulepreload-{path}",
+            )
+        super().render(**kwargs)

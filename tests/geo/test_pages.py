@@ -7,6 +7,7 @@ hotspots placed in metres from the grid origin, so counts and areas are known by
 import datetime
 import json
 import math
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -195,6 +196,16 @@ def test_public_map_inlines_no_data_and_loads_nothing_remote(client, registry):
     assert "/static/vendor/leaflet/leaflet.js" in html
     assert "/static/simpul/map.js" in html
     assert "jquery" not in html.lower()
+
+
+def test_public_map_preloads_every_map_module_in_the_head(client, registry):
+    html = client.get("/").content.decode()
+    head = html[: html.index("</head>")]
+    modules = sorted(p.name for p in (Path(__file__).resolve().parents[2] / "geo" / "static"
+                                      / "simpul" / "map").glob("*.js"))
+    assert len(modules) == 9
+    for name in ["map.js", *(f"map/{m}" for m in modules)]:
+        assert f'<link rel="modulepreload" href="/static/simpul/{name}">' in head
 
 
 def test_page_parts_without_tiles_have_no_tile_layer(settings):
