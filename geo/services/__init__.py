@@ -8,15 +8,14 @@ counts the layers of an area. Callers import the public names from here.
 
 from .dependants import ensure_deletable
 from .errors import AreaInUse, AreaLoadError, AssetsOutsideAreas
-from .read import LEVEL_NAMES, parse_level, read_boundaries
+from .read import LEVEL_NAMES, parse_level
 from .summary import area_summary
-from .write import AreaLoadSummary, delete_area, load_area_frame, load_areas, save_area
+from .write import delete_area, load_area_frame, load_areas, save_area
 
 __all__ = [
     "LEVEL_NAMES",
     "AreaInUse",
     "AreaLoadError",
-    "AreaLoadSummary",
     "AssetsOutsideAreas",
     "area_summary",
     "delete_area",
@@ -24,6 +23,5 @@ __all__ = [
     "load_area_frame",
     "load_areas",
     "parse_level",
-    "read_boundaries",
     "save_area",
 ]

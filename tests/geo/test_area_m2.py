@@ -1,4 +1,5 @@
-"""`area_m2` is derived by PostgreSQL from `geom`, whichever path writes the area.
+"""`area_m2` is derived by PostgreSQL from `geom`, whichever path writes the area:
+`load_areas`, `save_area` (API and admin), the dissolve of derived parents, the demo load.
 
 The square is 1000 m × 1000 m in UTM 49S (the analysis CRS), stored in EPSG:4326: its area
 is 1,000,000 m² by hand. Its four corners are transformed exactly, and straight edges stay
@@ -11,6 +12,8 @@ import shapely
 from django.db import connection
 from django.test import Client
 
+from fixtures.demo import build_demo
+from fixtures.loader import load_demo
 from geo.models import AdminArea
 from geo.services import load_areas
 from tests.api_support import client_for, if_match
@@ -118,3 +121,19 @@ def test_a_plain_sql_update_of_the_boundary_is_measured_again():
     assert AdminArea.objects.get(code="35.76.01.1001").area_m2 == pytest.approx(
         RECTANGLE_M2, abs=1)
 
+
+
+def test_the_demo_load():
+    data = build_demo()
+    expected = dict(zip(data.kelurahan["code"], data.kelurahan.to_crs(32749).area,
+                        strict=True))
+
+    load_demo(data)
+
+    stored = dict(AdminArea.objects.leaves().values_list("code", "area_m2"))
+    assert stored.keys() == expected.keys()
+    for code, area_m2 in expected.items():
+        assert stored[code] == pytest.approx(area_m2, abs=1), code
+    # The kelurahan tile the kota: its dissolved area is theirs summed.
+    assert AdminArea.objects.get(code="35.76").area_m2 == pytest.approx(
+        sum(expected.values()), rel=1e-6)
