@@ -1,6 +1,5 @@
 """Administrative areas (provinsi > kabupaten/kota > kecamatan > desa/kelurahan)."""
 
-from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.indexes import GistIndex
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from core.choices import AreaKind, AreaLevel
 from core.codes import CODE_PATTERN
+from core.functions import AreaM2
 from core.models import BaseModel
 
 from ..querysets import AdminAreaQuerySet
@@ -17,7 +17,8 @@ class AdminArea(BaseModel):
     """An Indonesian administrative area, keyed by its Kemendagri code.
 
     One table holds the whole hierarchy; `parent` follows the code (`35.76.01` is the parent
-    of `35.76.01.1003`). `area_m2` is measured in the analysis CRS, not in degrees.
+    of `35.76.01.1003`). `area_m2` is derived by PostgreSQL from `geom` on every write
+    (a stored generated column), measured in the analysis CRS, not in degrees.
     """
 
     code = models.CharField(_("kode Kemendagri"), max_length=13, unique=True)
@@ -34,7 +35,12 @@ class AdminArea(BaseModel):
     )
     # The named GistIndex in Meta is the only spatial index (not GeoDjango's default too).
     geom = models.MultiPolygonField(_("batas wilayah"), srid=4326, spatial_index=False)
-    area_m2 = models.FloatField(_("luas (m²)"), editable=False, default=0)
+    area_m2 = models.GeneratedField(
+        verbose_name=_("luas (m²)"),
+        expression=AreaM2("geom"),
+        output_field=models.FloatField(),
+        db_persist=True,
+    )
     population = models.PositiveIntegerField(_("jumlah penduduk"), null=True, blank=True)
     population_year = models.PositiveSmallIntegerField(_("tahun penduduk"), null=True, blank=True)
     population_source = models.CharField(_("sumber data penduduk"), max_length=200, blank=True)
@@ -87,8 +93,3 @@ class AdminArea(BaseModel):
 
     def __str__(self):
         return f"{self.name} ({self.code})"
-
-    def save(self, *args, **kwargs):
-        """Save, measuring the area in m² in the analysis CRS."""
-        self.area_m2 = self.geom.transform(settings.SIMPUL_ANALYSIS_SRID, clone=True).area
-        super().save(*args, **kwargs)

@@ -194,6 +194,24 @@ def test_a_new_desa_with_a_lower_code_takes_the_assets_it_covers(kelurahan):
     assert hotspot.area.code == "35.76.01.1000"
 
 
+@pytest.mark.parametrize("first, second", [
+    (("35.76.01.1002", 1, "Timur"), ("35.76.01.1001", 0, "Barat")),
+    (("35.76.01.1001", 0, "Barat"), ("35.76.01.1002", 1, "Timur")),
+])
+def test_on_a_shared_border_the_reassignment_agrees_with_leaf_for_point(db, first, second):
+    # The hotspot stands on the corner the two squares share, so both cover it; it is
+    # assigned when it is made (`leaf_for_point`), then again by the reassignment when the
+    # second square is saved. Either order, the lowest code wins.
+    save_utm_area(first[0], square(first[1], 0), first[2])
+    hotspot = make_hotspot(1000, 0, name="Tugu")
+    assert hotspot.area.code == first[0]
+    save_utm_area(second[0], square(second[1], 0), second[2])
+
+    hotspot.refresh_from_db()
+    assert AdminArea.objects.leaf_for_point(hotspot.geom).code == "35.76.01.1001"
+    assert hotspot.area.code == "35.76.01.1001"
+
+
 # --- delete_area ---------------------------------------------------------------------------
 
 

@@ -15,10 +15,9 @@ from geo.api.serializers.areas import (
     AreaSummarySerializer,
     AsOfQuerySerializer,
 )
-from geo.api.summary import area_summary
 from geo.filtersets import AdminAreaFilterSet
 from geo.models import AdminArea
-from geo.services import AreaInUse, delete_area
+from geo.services import AreaInUse, area_summary, delete_area
 
 CODE_PARAMETER = OpenApiParameter(
     "code",
