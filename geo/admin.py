@@ -11,12 +11,10 @@ from django.contrib.admin.utils import quote, unquote
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 
 from core.admin import OfflineGISModelAdmin, VersionedAdminForm
 from core.filters import AreaCodeFormField
 
-from .constants import DERIVED_SOURCE
 from .models import AdminArea
 from .services import (
     AreaInUse,
@@ -26,6 +24,7 @@ from .services import (
     ensure_deletable,
     save_area,
 )
+from .services.validate import editor_area_errors
 
 #: The fields a save writes; level, kind, parent and area_m2 follow from them.
 WRITTEN_FIELDS = ("code", "name", "geom", "population", "population_year",
@@ -50,16 +49,11 @@ class AdminAreaForm(VersionedAdminForm):
     def clean(self):
         """A population needs its year; a derived parent keeps its dissolved data."""
         cleaned = super().clean()
-        if cleaned.get("population") is not None and cleaned.get("population_year") is None:
-            self.add_error("population_year",
-                           _("Tahun penduduk wajib diisi bila jumlah penduduk diisi."))
         sets_dissolved_data = self.instance.pk is None or any(
             name in self.changed_data for name in DISSOLVED_FIELDS)
-        if cleaned.get("source") == DERIVED_SOURCE and sets_dissolved_data:
-            self.add_error("source", _(
-                "Batas dan penduduk wilayah turunan adalah gabungan dan jumlah wilayah di "
-                "bawahnya: ubahlah wilayah di bawahnya, atau isi sumber lain agar wilayah "
-                "ini memakai batas dan penduduknya sendiri."))
+        for name, message in editor_area_errors(
+                cleaned, sets_dissolved_data=sets_dissolved_data).items():
+            self.add_error(name, message)
         return cleaned
 
     def _post_clean(self):

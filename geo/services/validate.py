@@ -1,13 +1,37 @@
-"""Checking the features of a boundary frame before anything is written: codes, levels,
-duplicates, names, geometry (valid (multi)polygons, repaired on request) and populations."""
+"""Checking areas before anything is written: the features of a boundary frame (codes,
+levels, duplicates, names, geometry: valid (multi)polygons, repaired on request; populations),
+and the rules an editor's write of one area must follow (API and admin alike)."""
 
 import pandas as pd
 import shapely
+from django.utils.translation import gettext_lazy as _
 
 from core.codes import level_of, normalize_code
 
-from ..constants import PARENT_NAME_FIELDS
+from ..constants import DERIVED_SOURCE, PARENT_NAME_FIELDS
 from .errors import AreaLoadError
+
+POPULATION_NEEDS_YEAR = _("Tahun penduduk wajib diisi bila jumlah penduduk diisi.")
+DERIVED_KEEPS_DISSOLVED_DATA = _(
+    "Batas dan penduduk wilayah turunan adalah gabungan dan jumlah wilayah di bawahnya: "
+    "ubahlah wilayah di bawahnya, atau isi sumber lain agar wilayah ini memakai batas dan "
+    "penduduknya sendiri."
+)
+
+
+def editor_area_errors(values: dict, *, sets_dissolved_data: bool) -> dict[str, str]:
+    """What is wrong, by field, with one area as an editor writes it (the API, the admin).
+
+    A population needs its year; a derived parent (`source` is DERIVED_SOURCE) keeps the
+    boundary and population its dissolve computes, so a write that sets them must give
+    another source. `values` holds the area's values after the write.
+    """
+    errors = {}
+    if values.get("population") is not None and values.get("population_year") is None:
+        errors["population_year"] = POPULATION_NEEDS_YEAR
+    if values.get("source") == DERIVED_SOURCE and sets_dissolved_data:
+        errors["source"] = DERIVED_KEEPS_DISSOLVED_DATA
+    return errors
 
 
 def validated_rows(
@@ -32,7 +56,7 @@ def validated_rows(
     rows: list[dict] = []
     repaired: list[str] = []
     first_seen: dict[str, int] = {}
-    for number, (_, feature) in enumerate(frame.iterrows(), start=1):
+    for number, (_index, feature) in enumerate(frame.iterrows(), start=1):
         raw_code = feature[code_field]
         label = f"Feature {number}"
         try:

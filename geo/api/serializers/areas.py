@@ -14,9 +14,9 @@ from rest_framework_gis.serializers import GeoFeatureModelSerializer
 from core.api.fields import PrecisionGeometryField
 from core.choices import AreaKind, AreaLevel
 from core.codes import normalize_code
-from geo.constants import DERIVED_SOURCE
 from geo.models import AdminArea
 from geo.services import AreaLoadError, AssetsOutsideAreas, save_area
+from geo.services.validate import editor_area_errors
 
 
 class AdminAreaSerializer(GeoFeatureModelSerializer):
@@ -122,16 +122,11 @@ class AdminAreaSerializer(GeoFeatureModelSerializer):
             name: attrs.get(name, getattr(self.instance, name, default))
             for name, default in self.WRITABLE.items()
         }
-        if values["population"] is not None and values["population_year"] is None:
-            raise serializers.ValidationError({"population_year": [
-                _("Tahun penduduk wajib diisi bila jumlah penduduk diisi.")
-            ]})
-        if values["source"] == DERIVED_SOURCE and self._changes_derived_data(values):
-            raise serializers.ValidationError({"source": [
-                _("Batas dan penduduk wilayah turunan adalah gabungan dan jumlah wilayah di "
-                  "bawahnya: ubahlah wilayah di bawahnya, atau isi sumber lain agar wilayah "
-                  "ini memakai batas dan penduduknya sendiri.")
-            ]})
+        errors = editor_area_errors(
+            values, sets_dissolved_data=self._changes_derived_data(values))
+        if errors:
+            raise serializers.ValidationError(
+                {name: [message] for name, message in errors.items()})
         return values
 
     def _changes_derived_data(self, values) -> bool:
