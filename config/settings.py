@@ -170,7 +170,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"] if (BASE_DIR / "static").is_dir() else 
 
 # --- Simpul -------------------------------------------------------------------------------
 # Geometry is stored in EPSG:4326; lengths and areas are computed in this projected CRS
-# (metres). UTM 49S covers Jawa Timur; a city in another zone sets its own.
+# (metres). UTM 49S covers Jawa Timur; a city in another zone sets its own before its first
+# `migrate`: the stored areas and lengths (`AdminArea.area_m2`, `FiberLink.length_m`) are
+# generated columns whose expression takes the SRID when the migration creates them.
 SIMPUL_ANALYSIS_SRID = env.int("SIMPUL_ANALYSIS_SRID", default=32749)
 if not (32701 <= SIMPUL_ANALYSIS_SRID <= 32760 or 32601 <= SIMPUL_ANALYSIS_SRID <= 32660):
     raise ImproperlyConfigured(

@@ -3,12 +3,11 @@
 from django.contrib.gis.db import models
 from django.contrib.postgres.indexes import GistIndex
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from core.choices import AreaKind, AreaLevel
 from core.codes import CODE_PATTERN
 from core.functions import AreaM2
-from core.models import BaseModel
+from core.models import BaseModel, History
 
 from ..querysets import AdminAreaQuerySet
 
@@ -57,7 +56,7 @@ class AdminArea(BaseModel):
     )
 
     objects = AdminAreaQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["code"]
