@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.functions import LengthM
 from core.models import BaseModel
 from geo.models import AdminArea
 
@@ -284,7 +285,13 @@ class FiberLink(Asset):
         FiberNode, verbose_name=_("node akhir"), on_delete=models.PROTECT, related_name="+"
     )
     route = models.LineStringField(_("jalur"), srid=4326, spatial_index=False)
-    length_m = models.FloatField(_("panjang (m)"), editable=False, default=0)
+    # Derived by PostgreSQL from the route on every write (admin, API, import): one rule.
+    length_m = models.GeneratedField(
+        verbose_name=_("panjang (m)"),
+        expression=LengthM("route"),
+        output_field=models.FloatField(),
+        db_persist=True,
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=FiberStatus.choices, default=FiberStatus.OPERATIONAL
     )
@@ -331,8 +338,3 @@ class FiberLink(Asset):
         super().clean()
         if self.start_node_id and self.start_node_id == self.end_node_id:
             raise ValidationError({"end_node": _("Node akhir harus berbeda dari node awal.")})
-
-    def save(self, *args, **kwargs):
-        """Save, measuring the route length in metres in the analysis CRS."""
-        self.length_m = self.route.transform(settings.SIMPUL_ANALYSIS_SRID, clone=True).length
-        super().save(*args, **kwargs)
