@@ -128,14 +128,14 @@ class DuplicateChecks:
               ON o.{self.geom_column} && ST_Expand(p.pt, %s)
              AND lower(regexp_replace(trim(o.name), '\\s+', ' ', 'g')) = t.name
              AND ST_DWithin(o.{self.geom_column}::geography, p.pt::geography, %s)
-             AND o.external_id <> t.ext
+             AND (t.ext IS NULL OR o.external_id <> t.ext)
             WHERE o.id <= %s
             ORDER BY t.n, gap
         """
         params = [
             [r.number for r in rows],
             [" ".join(r.values["name"].lower().split()) for r in rows],
-            [r.values.get("external_id") or "\x00" for r in rows],
+            [r.values.get("external_id") or None for r in rows],
             shapely.get_x(anchors).tolist(), shapely.get_y(anchors).tolist(),
             _PREFILTER_DEG, DUPLICATE_DISTANCE_M, max_pk,
         ]

@@ -27,6 +27,7 @@ from ..choices import (
     Placement,
     SiteType,
 )
+from ..constants import GOVERNMENT_OFFICE_TYPES
 from ..querysets import HotspotQuerySet, InServiceQuerySet, PointAssetQuerySet
 
 
@@ -131,10 +132,16 @@ class Facility(PointAsset):
     """A public-service facility: office, school, puskesmas, market, park, …"""
 
     facility_type = models.CharField(_("jenis"), max_length=30, choices=FacilityType.choices)
+    # Stored as true or false; left empty (None) on a write, it follows the facility type.
     is_government_office = models.BooleanField(
         _("kantor pemerintah"),
-        default=False,
-        help_text=_("Kantor OPD, kecamatan, kelurahan atau MPP: dinilai untuk SPBE."),
+        null=True,
+        blank=True,
+        default=None,
+        help_text=_(
+            "Kantor OPD, kecamatan, kelurahan atau MPP: dinilai untuk SPBE. Kosongkan untuk "
+            "mengikuti jenis fasilitas."
+        ),
     )
     address = models.CharField(_("alamat"), max_length=300, blank=True)
     fiber_node = models.ForeignKey(
@@ -161,7 +168,34 @@ class Facility(PointAsset):
         verbose_name = _("fasilitas publik")
         verbose_name_plural = _("fasilitas publik")
         indexes = [GistIndex(fields=["geom"], name="inventory_facility_geom_gist")]
-        constraints = [_dates_in_order(), _unique_external_id()]
+        constraints = [
+            _dates_in_order(),
+            _unique_external_id(),
+            models.CheckConstraint(
+                condition=models.Q(is_government_office__isnull=False),
+                name="%(app_label)s_%(class)s_government_office_set",
+            ),
+        ]
+
+    @staticmethod
+    def government_office_for(facility_type: str) -> bool:
+        """Whether a facility of this type is a government office (GOVERNMENT_OFFICE_TYPES)."""
+        return facility_type in GOVERNMENT_OFFICE_TYPES
+
+    def derive_government_office(self):
+        """Set `is_government_office` from the facility type when it was left empty."""
+        if self.is_government_office is None:
+            self.is_government_office = self.government_office_for(self.facility_type)
+
+    def clean(self):
+        """Validate as every point asset, then derive the government-office flag if empty."""
+        super().clean()
+        self.derive_government_office()
+
+    def save(self, *args, **kwargs):
+        """Save, deriving `is_government_office` from the facility type when left empty."""
+        self.derive_government_office()
+        super().save(*args, **kwargs)
 
 
 class Hotspot(PointAsset):
@@ -242,10 +276,15 @@ class Hotspot(PointAsset):
             ),
         ]
 
+    @staticmethod
+    def default_radius_for(placement: str) -> int:
+        """The coverage radius of a hotspot without one (SIMPUL_HOTSPOT_RADIUS_M)."""
+        return settings.SIMPUL_HOTSPOT_RADIUS_M[placement]
+
     def save(self, *args, **kwargs):
         """Save, filling the default coverage radius for the placement when none is given."""
         if self.coverage_radius_m is None:
-            self.coverage_radius_m = settings.SIMPUL_HOTSPOT_RADIUS_M[self.placement]
+            self.coverage_radius_m = self.default_radius_for(self.placement)
         super().save(*args, **kwargs)
 
 
