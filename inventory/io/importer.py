@@ -2,7 +2,7 @@
 
 The file is streamed in chunks. Each chunk is validated (validation.py, column-wise), then
 checked in bulk: references by external_id, the desa/kelurahan of every point (areas.py:
-the model's rule, one query per chunk), records with the same external_id and records with
+the model's rule, the polygons read once), records with the same external_id and records with
 the same name within 10 m (duplicates.py). While no error has been found the chunk is
 written inside one transaction: new records and their history rows with COPY, changed ones
 with one UPDATE from a COPYed temporary table (copy.py). The first error stops writing,
@@ -19,7 +19,7 @@ import shapely
 from django.db import connection, transaction
 from django.db.models import Max
 
-from .areas import leaves_for_points
+from .areas import AreaIndex
 from .copy import copy_create, copy_update
 from .duplicates import DuplicateChecks, same_place, same_value
 from .readers import CHUNK_SIZE, ImportFileError, open_reader
@@ -99,6 +99,7 @@ class _ImportRun:
             else validator.coordinates or "geometry"
         )
         self.duplicates = DuplicateChecks(spec, self.label, self.error)
+        self.areas = AreaIndex()
         self.issues: list[Issue] = []
         self.bad: set[int] = set()
 
@@ -161,10 +162,10 @@ class _ImportRun:
         if not rows:
             return
         points = np.array([r.geometry for r in rows], dtype=object)
-        areas = leaves_for_points([r.number for r in rows], shapely.get_x(points),
+        areas = self.areas.lookup([r.number for r in rows], shapely.get_x(points),
                                   shapely.get_y(points))
         outside = [r for r in rows if r.number not in areas]
-        swapped = leaves_for_points(
+        swapped = self.areas.lookup(
             [r.number for r in outside], [r.geometry.y for r in outside],
             [r.geometry.x for r in outside],
         ) if outside else {}
