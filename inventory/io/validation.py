@@ -76,13 +76,11 @@ class RowValidator:
         self.coordinates = coordinate_columns(columns) if tabular else None
         self.tabular = tabular
         self._transformer = None
-        self._geographic = True
         if crs:
             try:
                 source = CRS.from_user_input(crs)
             except Exception as exc:  # pyproj.exceptions.CRSError and friends
                 raise ImportFileError(f"Unknown CRS {crs!r}: {exc}") from exc
-            self._geographic = source.is_geographic
             if source.to_epsg() != 4326:
                 self._transformer = Transformer.from_crs(source, 4326, always_xy=True)
         self._check_columns(columns)
