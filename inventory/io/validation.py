@@ -234,11 +234,12 @@ class RowValidator:
         bad = coordinate_issues(lat[indices], lon[indices], f"{lat_name}/{lon_name}",
                                 lat_name, lon_name)
         points = [None] * count
+        made = shapely.points(lon[indices], lat[indices]).tolist()
         for position, index in enumerate(indices.tolist()):
             if position in bad:
                 problems[index] += bad[position]
             else:
-                points[index] = shapely.Point(lon[index], lat[index])
+                points[index] = made[position]
         return points
 
     def _from_wkt(self, cell, expected: str, name: str) -> tuple[object, list]:
