@@ -71,6 +71,9 @@ CASES = {
     "inventory_facility_dates_in_order": (dated("inventory_facility"), "facility", None),
     "inventory_facility_unique_external_id": (
         "UPDATE inventory_facility SET external_id = 'F-1' WHERE id = %(x)s", "facility2", None),
+    "inventory_facility_government_office_set": (
+        "UPDATE inventory_facility SET is_government_office = NULL WHERE id = %(x)s",
+        "facility", None),
     "inventory_fibernode_dates_in_order": (dated("inventory_fibernode"), "node", None),
     "inventory_fibernode_unique_external_id": (
         "UPDATE inventory_fibernode SET external_id = 'N-1' WHERE id IN (%(x)s, %(y)s)",

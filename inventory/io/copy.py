@@ -2,21 +2,17 @@
 
 Django's `bulk_create` spends about a millisecond per row building SQL; COPY writes the same
 rows in a fraction of that. Values are encoded column by column (one encoder per field,
-geometries as EWKB hex in one vectorised shapely call). Primary keys are reserved from the
-table's sequence first, so the django-simple-history rows (type '+', as
-`bulk_create_with_history` writes them) are copied from the same encoded columns. No model
-`save()` runs: the caller has done its work already (area of each point, default radius,
-measured length).
-
-With a `CopyWriter`, the COPY statements run in a second thread on the same connection and
-transaction, so PostgreSQL stores one chunk while Python validates and encodes the next.
-The connection is never used by both threads at once: every query the calling thread runs
-through Django first waits for the pending COPY (`CopyWriter.before_query`, an execute
-wrapper installed while the writer is open).
+geometries as EWKB hex in one vectorised shapely call, with the field's SRID). Primary keys
+are reserved from the table's sequence first, so the django-simple-history rows (type '+',
+as `bulk_create_with_history` writes them) are copied from the same encoded columns. No
+model `save()` runs: the caller has done its work already (area of each point, default
+radius); columns the database derives (`GeneratedField`, e.g. a link's length) are never
+listed, so PostgreSQL computes them as for any other write. COPY runs in the calling
+thread, on Django's connection, inside the caller's transaction.
 """
 
 import io
-from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 
 import numpy as np
 import shapely
@@ -51,23 +47,21 @@ def _isoformat(values):
     return [NULL if v is None else v.isoformat() for v in values]
 
 
-def _geometry(values):
+def _geometry(values, srid: int):
     array = np.array(values, dtype=object)
     if len(array) and not isinstance(array[0], shapely.Geometry | type(None)):
         array = np.array([shapely.from_wkb(bytes(v.ewkb)) if v is not None else None
                           for v in values], dtype=object)
     encoded = shapely.to_wkb(array, hex=True, output_dimension=2, byte_order=1)
     # EWKB: the SRID flag in the high byte of the (little-endian) type, then the SRID.
-    return [NULL if v is None else v[:8] + _SRID_FLAG_4326 + v[10:] for v in encoded.tolist()]
-
-
-_SRID_FLAG_4326 = "20" + (4326).to_bytes(4, "little").hex().upper()
+    flag = "20" + srid.to_bytes(4, "little").hex().upper()
+    return [NULL if v is None else v[:8] + flag + v[10:] for v in encoded.tolist()]
 
 
 def encoder(field):
     """The function that encodes a list of values of this field for COPY."""
     if isinstance(field, GeometryField):
-        return _geometry
+        return partial(_geometry, srid=field.srid)
     kind = field.get_internal_type()
     if kind in ("CharField", "TextField", "SlugField"):
         return _text
@@ -89,57 +83,6 @@ def reserve_ids(model, count: int) -> list[int]:
         return cursor.fetchone()[0]
 
 
-class CopyWriter:
-    """Runs COPY statements in order, in a background thread, within the caller's transaction.
-
-    Use it as a context manager inside `transaction.atomic()`. While it is open, every query
-    of the calling thread through Django first waits for the queued COPYs (an execute
-    wrapper), so the two threads never use the connection at the same time.
-    """
-
-    def __init__(self):
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="copy")
-        self._pending: list[Future] = []
-        self._wrapper = connection.execute_wrapper(self.before_query)
-
-    def copy(self, table: str, columns: list[str], encoded_columns: list[list[str]]):
-        """Queue a COPY of the encoded columns into `table`."""
-        buffer, sql = _buffer(encoded_columns), _copy_sql(table, columns)
-        raw_connection = connection.connection
-        self._pending.append(self._executor.submit(_run_copy, raw_connection, sql, buffer))
-
-    def wait(self):
-        """Block until every queued COPY is done; raise the first one's error."""
-        pending, self._pending = self._pending, []
-        for future in pending:
-            future.result()
-
-    def before_query(self, execute, sql, params, many, context):
-        """Execute wrapper: let the queued COPYs finish before the connection is used."""
-        self.wait()
-        return execute(sql, params, many, context)
-
-    def __enter__(self):
-        self._wrapper.__enter__()
-        return self
-
-    def __exit__(self, exc_type, exc, traceback):
-        try:
-            if exc_type is None:
-                self.wait()
-            else:  # already failing: let the COPYs end, keep the first error
-                for future in self._pending:
-                    future.exception()
-        finally:
-            self._executor.shutdown(wait=True)
-            self._wrapper.__exit__(exc_type, exc, traceback)
-
-
-def _run_copy(raw_connection, sql: str, buffer: io.StringIO):
-    with raw_connection.cursor() as cursor:
-        cursor.copy_expert(sql, buffer)
-
-
 def _buffer(encoded_columns: list[list[str]]) -> io.StringIO:
     buffer = io.StringIO()
     buffer.writelines("\t".join(line) + "\n" for line in zip(*encoded_columns, strict=True))
@@ -157,20 +100,24 @@ def _copy(table: str, columns: list[str], encoded_columns: list[list[str]]):
         cursor.cursor.copy_expert(_copy_sql(table, columns), _buffer(encoded_columns))
 
 
-def copy_create(model, rows: list[dict], *, user=None, reason: str = "",
-                writer: CopyWriter | None = None) -> list[int]:
+def stored_fields(model) -> list:
+    """The concrete fields a write lists: every one but those the database generates."""
+    return [f for f in model._meta.concrete_fields if not f.generated]
+
+
+def copy_create(model, rows: list[dict], *, user=None, reason: str = "") -> list[int]:
     """Insert `rows` (dicts by field attname) and their history rows; return the new ids.
 
-    Missing values take the field default; `created`/`last_updated` are now. With a
-    `writer`, the COPYs are queued there and may still run when this returns.
+    Missing values take the field default; `created`/`last_updated` are now.
     """
     if not rows:
         return []
-    send = writer.copy if writer is not None else _copy
     now = timezone.now().isoformat()
     count = len(rows)
-    encoded = {}
-    for f in model._meta.concrete_fields:
+    fields = stored_fields(model)
+    ids = reserve_ids(model, count)
+    encoded = {model._meta.pk.attname: [str(pk) for pk in ids]}
+    for f in fields:
         if f.primary_key:
             continue
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
@@ -178,11 +125,7 @@ def copy_create(model, rows: list[dict], *, user=None, reason: str = "",
         else:
             default = f.get_default()
             encoded[f.attname] = encoder(f)([row.get(f.attname, default) for row in rows])
-    # Reserved last: the query waits for the previous chunk's COPY (see CopyWriter).
-    ids = reserve_ids(model, count)
-    encoded[model._meta.pk.attname] = [str(pk) for pk in ids]
-    fields = model._meta.concrete_fields
-    send(model._meta.db_table, [f.column for f in fields], [encoded[f.attname] for f in fields])
+    _copy(model._meta.db_table, [f.column for f in fields], [encoded[f.attname] for f in fields])
     history = getattr(model, "history", None)
     if history is not None:
         constants = {
@@ -192,13 +135,13 @@ def copy_create(model, rows: list[dict], *, user=None, reason: str = "",
             "history_user_id": str(user.pk) if getattr(user, "pk", None) else NULL,
         }
         columns, values = [], []
-        for f in history.model._meta.concrete_fields:
+        for f in stored_fields(history.model):
             if f.attname == "history_id":
                 continue
             columns.append(f.column)
             values.append([constants[f.attname]] * count if f.attname in constants
                           else encoded[f.attname])
-        send(history.model._meta.db_table, columns, values)
+        _copy(history.model._meta.db_table, columns, values)
     return ids
 
 
@@ -214,7 +157,7 @@ def copy_update(model, changes: dict[int, dict], *, user=None, reason: str = "")
         return 0
     quote = connection.ops.quote_name
     table = model._meta.db_table
-    by_name = {f.attname: f for f in model._meta.concrete_fields}
+    by_name = {f.attname: f for f in stored_fields(model)}
     names = sorted({name for values in changes.values() for name in values})
     fields = [by_name[name] for name in names]
     pks = list(changes)
@@ -251,7 +194,7 @@ def copy_update(model, changes: dict[int, dict], *, user=None, reason: str = "")
         updated = cursor.rowcount
         history = getattr(model, "history", None)
         if history is not None:
-            columns = [f.column for f in history.model._meta.concrete_fields
+            columns = [f.column for f in stored_fields(history.model)
                        if f.attname in by_name]
             cursor.execute(
                 f"INSERT INTO {quote(history.model._meta.db_table)} "

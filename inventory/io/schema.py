@@ -12,7 +12,6 @@ from enum import StrEnum
 
 from django.db import models
 
-from ..constants import GOVERNMENT_OFFICE_TYPES
 from ..models import Facility, FiberLink, FiberNode, Hotspot
 
 
@@ -170,8 +169,6 @@ _OVERRIDES = {
     "bandwidth_mbps": {"min_value": Decimal("0.1")},
     "fibre_count": {"min_value": 1},
     "capacity_gbps": {"min_value": Decimal("0")},
-    # Blank means "derive from the facility type" (see default_values).
-    "is_government_office": {"default": None},
 }
 
 
@@ -214,17 +211,17 @@ def default_values(spec: LayerSpec, values: dict, current=None) -> dict:
     Only keys present in `values` with the value None are filled (a new record has every
     key); `current`, the stored record being updated, supplies the values the file lacks.
     Hotspot: `coverage_radius_m` from the placement (SIMPUL_HOTSPOT_RADIUS_M).
-    Facility: `is_government_office` from the facility type.
+    Facility: `is_government_office` from the facility type
+    (`Facility.government_office_for`, the rule every save follows).
     """
-    from django.conf import settings
-
     def given(key):
         return values[key] if key in values else getattr(current, key, None)
 
     if spec.model is Hotspot and "coverage_radius_m" in values:
         if values["coverage_radius_m"] is None:
-            values["coverage_radius_m"] = settings.SIMPUL_HOTSPOT_RADIUS_M[given("placement")]
+            values["coverage_radius_m"] = Hotspot.default_radius_for(given("placement"))
     if spec.model is Facility and "is_government_office" in values:
         if values["is_government_office"] is None:
-            values["is_government_office"] = given("facility_type") in GOVERNMENT_OFFICE_TYPES
+            values["is_government_office"] = Facility.government_office_for(
+                given("facility_type"))
     return values

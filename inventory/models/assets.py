@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.functions import LengthM
 from core.models import BaseModel
 from geo.models import AdminArea
 
@@ -26,6 +27,7 @@ from ..choices import (
     Placement,
     SiteType,
 )
+from ..constants import GOVERNMENT_OFFICE_TYPES
 from ..querysets import InServiceQuerySet, PointAssetQuerySet
 
 
@@ -130,10 +132,16 @@ class Facility(PointAsset):
     """A public-service facility: office, school, puskesmas, market, park, …"""
 
     facility_type = models.CharField(_("jenis"), max_length=30, choices=FacilityType.choices)
+    # Stored as true or false; left empty (None) on a write, it follows the facility type.
     is_government_office = models.BooleanField(
         _("kantor pemerintah"),
-        default=False,
-        help_text=_("Kantor OPD, kecamatan, kelurahan atau MPP: dinilai untuk SPBE."),
+        null=True,
+        blank=True,
+        default=None,
+        help_text=_(
+            "Kantor OPD, kecamatan, kelurahan atau MPP: dinilai untuk SPBE. Kosongkan untuk "
+            "mengikuti jenis fasilitas."
+        ),
     )
     address = models.CharField(_("alamat"), max_length=300, blank=True)
     fiber_node = models.ForeignKey(
@@ -160,7 +168,34 @@ class Facility(PointAsset):
         verbose_name = _("fasilitas publik")
         verbose_name_plural = _("fasilitas publik")
         indexes = [GistIndex(fields=["geom"], name="inventory_facility_geom_gist")]
-        constraints = [_dates_in_order(), _unique_external_id()]
+        constraints = [
+            _dates_in_order(),
+            _unique_external_id(),
+            models.CheckConstraint(
+                condition=models.Q(is_government_office__isnull=False),
+                name="%(app_label)s_%(class)s_government_office_set",
+            ),
+        ]
+
+    @staticmethod
+    def government_office_for(facility_type: str) -> bool:
+        """Whether a facility of this type is a government office (GOVERNMENT_OFFICE_TYPES)."""
+        return facility_type in GOVERNMENT_OFFICE_TYPES
+
+    def derive_government_office(self):
+        """Set `is_government_office` from the facility type when it was left empty."""
+        if self.is_government_office is None:
+            self.is_government_office = self.government_office_for(self.facility_type)
+
+    def clean(self):
+        """Validate as every point asset, then derive the government-office flag if empty."""
+        super().clean()
+        self.derive_government_office()
+
+    def save(self, *args, **kwargs):
+        """Save, deriving `is_government_office` from the facility type when left empty."""
+        self.derive_government_office()
+        super().save(*args, **kwargs)
 
 
 class Hotspot(PointAsset):
@@ -241,10 +276,15 @@ class Hotspot(PointAsset):
             ),
         ]
 
+    @staticmethod
+    def default_radius_for(placement: str) -> int:
+        """The coverage radius of a hotspot without one (SIMPUL_HOTSPOT_RADIUS_M)."""
+        return settings.SIMPUL_HOTSPOT_RADIUS_M[placement]
+
     def save(self, *args, **kwargs):
         """Save, filling the default coverage radius for the placement when none is given."""
         if self.coverage_radius_m is None:
-            self.coverage_radius_m = settings.SIMPUL_HOTSPOT_RADIUS_M[self.placement]
+            self.coverage_radius_m = self.default_radius_for(self.placement)
         super().save(*args, **kwargs)
 
 
@@ -284,7 +324,13 @@ class FiberLink(Asset):
         FiberNode, verbose_name=_("node akhir"), on_delete=models.PROTECT, related_name="+"
     )
     route = models.LineStringField(_("jalur"), srid=4326, spatial_index=False)
-    length_m = models.FloatField(_("panjang (m)"), editable=False, default=0)
+    # Derived by PostgreSQL from the route on every write (admin, API, import): one rule.
+    length_m = models.GeneratedField(
+        verbose_name=_("panjang (m)"),
+        expression=LengthM("route"),
+        output_field=models.FloatField(),
+        db_persist=True,
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=FiberStatus.choices, default=FiberStatus.OPERATIONAL
     )
@@ -331,8 +377,3 @@ class FiberLink(Asset):
         super().clean()
         if self.start_node_id and self.start_node_id == self.end_node_id:
             raise ValidationError({"end_node": _("Node akhir harus berbeda dari node awal.")})
-
-    def save(self, *args, **kwargs):
-        """Save, measuring the route length in metres in the analysis CRS."""
-        self.length_m = self.route.transform(settings.SIMPUL_ANALYSIS_SRID, clone=True).length
-        super().save(*args, **kwargs)

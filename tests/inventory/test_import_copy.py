@@ -1,8 +1,9 @@
-"""Writes of the importer: a COPY that fails in the writer thread undoes the whole import,
+"""Writes of the importer: a COPY the database refuses undoes the whole import,
 and the connection stays usable."""
 
 import psycopg2
 import pytest
+import shapely
 from django.db import connection
 
 from inventory.io.importer import import_file
@@ -43,3 +44,16 @@ def test_chunks_written_in_the_background_all_arrive(two_kelurahan, tmp_path):
     names = list(Hotspot.objects.order_by("pk").values_list("name", flat=True))
     assert names == [f"Taman {i}" for i in range(7)]
     assert Hotspot.history.filter(history_type="+").count() == 7
+
+
+def test_geometries_are_encoded_with_the_fields_srid():
+    from django.contrib.gis.db.models import PointField
+
+    from inventory.io.copy import encoder
+
+    point = shapely.Point(657000.0, 9174000.0)
+    for srid in (4326, 32749):
+        (encoded,) = encoder(PointField(srid=srid))([point])
+        decoded = shapely.from_wkb(encoded)
+        assert (shapely.get_srid(decoded), decoded.x, decoded.y) == (srid, 657000.0, 9174000.0)
+    assert encoder(PointField(srid=4326))([None]) == ["\\N"]
