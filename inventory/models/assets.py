@@ -10,10 +10,9 @@ from django.contrib.gis.db import models
 from django.contrib.postgres.indexes import GistIndex
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from core.functions import LengthM
-from core.models import BaseModel
+from core.models import BaseModel, History
 from geo.models import AdminArea
 
 from ..choices import (
@@ -161,7 +160,7 @@ class Facility(PointAsset):
     )
 
     objects = PointAssetQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["name"]
@@ -248,7 +247,7 @@ class Hotspot(PointAsset):
     last_verified_on = models.DateField(_("terakhir diverifikasi"), null=True, blank=True)
 
     objects = PointAssetQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["name"]
@@ -304,7 +303,7 @@ class FiberNode(PointAsset):
     )
 
     objects = PointAssetQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["name"]
@@ -348,7 +347,7 @@ class FiberLink(Asset):
     )
 
     objects = InServiceQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["name"]
