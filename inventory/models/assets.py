@@ -116,14 +116,18 @@ class PointAsset(Asset):
             )
         self.area = area
 
-    def clean(self):
-        """Validate dates and find the desa/kelurahan of the point."""
-        super().clean()
+    def derive_values(self):
+        """Fill what follows from the record's other values; subclasses add their own."""
         self.assign_area()
 
+    def clean(self):
+        """Validate dates, then derive: the desa/kelurahan of the point, and the rest."""
+        super().clean()
+        self.derive_values()
+
     def save(self, *args, **kwargs):
-        """Save after assigning the desa/kelurahan (raises ValidationError outside all areas)."""
-        self.assign_area()
+        """Save after deriving (raises ValidationError outside every desa/kelurahan)."""
+        self.derive_values()
         super().save(*args, **kwargs)
 
 
@@ -181,20 +185,11 @@ class Facility(PointAsset):
         """Whether a facility of this type is a government office (GOVERNMENT_OFFICE_TYPES)."""
         return facility_type in GOVERNMENT_OFFICE_TYPES
 
-    def derive_government_office(self):
-        """Set `is_government_office` from the facility type when it was left empty."""
+    def derive_values(self):
+        """The area, and `is_government_office` from the facility type when left empty."""
+        super().derive_values()
         if self.is_government_office is None:
             self.is_government_office = self.government_office_for(self.facility_type)
-
-    def clean(self):
-        """Validate as every point asset, then derive the government-office flag if empty."""
-        super().clean()
-        self.derive_government_office()
-
-    def save(self, *args, **kwargs):
-        """Save, deriving `is_government_office` from the facility type when left empty."""
-        self.derive_government_office()
-        super().save(*args, **kwargs)
 
 
 class Hotspot(PointAsset):
@@ -280,11 +275,11 @@ class Hotspot(PointAsset):
         """The coverage radius of a hotspot without one (SIMPUL_HOTSPOT_RADIUS_M)."""
         return settings.SIMPUL_HOTSPOT_RADIUS_M[placement]
 
-    def save(self, *args, **kwargs):
-        """Save, filling the default coverage radius for the placement when none is given."""
+    def derive_values(self):
+        """The area, and the default coverage radius for the placement when none is given."""
+        super().derive_values()
         if self.coverage_radius_m is None:
             self.coverage_radius_m = self.default_radius_for(self.placement)
-        super().save(*args, **kwargs)
 
 
 class FiberNode(PointAsset):
