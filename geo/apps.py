@@ -9,3 +9,9 @@ class GeoConfig(AppConfig):
 
     name = "geo"
     verbose_name = _("Wilayah dan cakupan")
+
+    def ready(self):
+        """Keep live coverage current on every registry change."""
+        from .coverage import receivers
+
+        receivers.connect()

@@ -19,7 +19,7 @@ from core.permissions import can_see_internal
 from inventory.models import Hotspot
 from inventory.services import public_summary
 
-from .coverage.services import latest_run
+from .coverage.live import live_run
 from .forms import AssessorForm
 from .maps import pages
 from .maps.builders import hotspot_map, page_parts, viewport_map
@@ -82,8 +82,8 @@ def dashboard(request):
 @login_required(login_url="admin:login")
 @permission_required(DASHBOARD_PERMISSION, raise_exception=True)
 def dashboard_csv(request):
-    """`/dashboard/kelurahan.csv`: the dashboard's kelurahan table as CSV."""
-    run = latest_run()
+    """`/dashboard/kelurahan.csv`: the dashboard's kelurahan table (live coverage) as CSV."""
+    run = live_run()
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"simpul-cakupan-kelurahan-{run.as_of:%Y-%m-%d}.csv" if run else "simpul.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -116,24 +116,24 @@ def _context(request) -> tuple[dict, int]:
     data = form.cleaned_data if request.GET else {}
     name = data.get("methodology") or DEFAULT_METHODOLOGY
     methodology = load_methodology(name)
-    signed_in = request.user.is_authenticated
-    run = score_run_for(data.get("as_of"), methodology=methodology, compute_missing=signed_in)
+    run = score_run_for(data.get("as_of"), methodology=methodology)
     if run is None:
-        return {"form": form, "message": _("Belum ada analisis cakupan untuk tanggal ini. "
-                                           "Masuk sebagai penilai untuk menghitungnya, atau "
-                                           "jalankan compute_coverage.")}, 404
+        return {"form": form, "message": _("Belum ada skor tersimpan untuk tanggal dan "
+                                           "metodologi ini. Penilai atau editor membuatnya "
+                                           "dengan compute_scores atau POST "
+                                           "/api/scores/runs/.")}, 404
     comparison = None
     compare_with = data.get("compare_with")
     if compare_with:
-        other = score_run_for(compare_with, methodology=methodology, compute_missing=signed_in)
+        other = score_run_for(compare_with, methodology=methodology)
         if other is None:
             return {"form": form, "message": _("Belum ada analisis cakupan untuk tanggal "
                                                "pembanding.")}, 404
         comparison = compare_runs(other, run)
     claims = list(Claim.objects.select_related("area").order_by("refers_to", "pk"))
-    verifications = verify_claims(claims, run.as_of, compute_missing=signed_in)
+    verifications = verify_claims(claims, run.as_of)
     context = report_context(run, verifications, comparison=comparison)
-    own_date = verify_claims(claims, None, compute_missing=False)
+    own_date = verify_claims(claims, None)
     for claim, own in zip(context["claims"], own_date, strict=True):
         claim["own_date"] = {"as_of": own.as_of, "verdict": own.verdict, "summary": own.summary}
     query = {"as_of": run.as_of.isoformat(), "methodology": name}

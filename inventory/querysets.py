@@ -6,27 +6,63 @@ from django.contrib.gis.db import models
 from django.contrib.gis.db.models import GeometryField
 from django.contrib.gis.geos import Point
 from django.db import connection
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from core.functions import GeographyDistance, KNNDistance
 
-from .choices import ReportKind, ReportStatus
+from .choices import HotspotStatus, ReportKind, ReportStatus
+
+
+def install_date_known_for(on: datetime.date) -> bool:
+    """Whether an asset must have a known installation date to count on `on`.
+
+    An asset without one counts as installed today (it is in the registry) but not on a
+    past date: nobody knows whether it stood there then. Counts for a past date report
+    those assets apart, as "install date unknown".
+    """
+    return on < timezone.localdate()
+
+
+def in_service_sql(alias: str, on: datetime.date) -> tuple[str, list]:
+    """The one rule for "in service on `on`", as an SQL condition on the asset row `alias`
+    with its params: installed on or before the date and not decommissioned by then. An
+    unknown installation date counts for today and later, not for a past date
+    (`install_date_known_for`)."""
+    installed = f"{alias}.installed_on <= %s"
+    if not install_date_known_for(on):
+        installed = f"({installed} OR {alias}.installed_on IS NULL)"
+    return (f"({installed} AND ({alias}.decommissioned_on IS NULL "
+            f"OR {alias}.decommissioned_on > %s))", [on, on])
+
+
+def install_date_unknown_sql(alias: str, on: datetime.date) -> tuple[str, list]:
+    """Assets left out on a past date `on` only because their installation date is unknown
+    (none for today and later, when they count), as an SQL condition on row `alias`."""
+    if not install_date_known_for(on):
+        return "false", []
+    return (f"({alias}.installed_on IS NULL AND ({alias}.decommissioned_on IS NULL "
+            f"OR {alias}.decommissioned_on > %s))", [on])
 
 
 class InServiceQuerySet(models.QuerySet):
     """Queries shared by every asset that has installation and decommissioning dates."""
 
-    def in_service(self, as_of: datetime.date | None = None):
-        """Assets in service on `as_of` (default today).
+    def where_sql(self, sql_and_params: tuple[str, list]):
+        """Filter by an SQL condition written for this model's table (`*_sql` helpers)."""
+        sql, params = sql_and_params
+        return self.filter(RawSQL(sql, params, output_field=models.BooleanField()))
 
-        An asset counts if it was installed on or before the date (an unknown installation
-        date counts as installed) and not decommissioned by then.
-        """
-        as_of = as_of or timezone.localdate()
-        return self.filter(
-            models.Q(installed_on__isnull=True) | models.Q(installed_on__lte=as_of),
-            models.Q(decommissioned_on__isnull=True) | models.Q(decommissioned_on__gt=as_of),
-        )
+    def in_service(self, as_of: datetime.date | None = None):
+        """Assets in service on `as_of` (default today): see `in_service_sql`."""
+        return self.where_sql(in_service_sql(self.model._meta.db_table,
+                                             as_of or timezone.localdate()))
+
+    def install_date_unknown(self, as_of: datetime.date | None = None):
+        """Assets left out on a past `as_of` only because their installation date is unknown
+        (see `install_date_unknown_sql`)."""
+        return self.where_sql(install_date_unknown_sql(self.model._meta.db_table,
+                                                       as_of or timezone.localdate()))
 
     def in_area(self, code: str):
         """Assets whose desa/kelurahan lies in the area with this code (any level)."""
@@ -52,20 +88,96 @@ class PointAssetQuerySet(InServiceQuerySet):
         )
 
 
-#: The nearest free hotspots in service, ranked by geodesic distance: the same query as
-#: `Hotspot.objects.filter(is_free=True).in_service(today).nearest(point, limit)` (a test
-#: holds the two together), written out because it is the API's hot path (the ORM spends
-#: longer building it than PostgreSQL spends running it). `status` '' means any status.
-NEAREST_FREE_HOTSPOTS_SQL = """
-WITH here AS (SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS point),
+def status_on_sql(alias: str, known_at: datetime.datetime | None = None) -> tuple[str, list]:
+    """SQL for the status in effect on a date of the hotspot row `alias`, and its params
+    after the date's own `%s` (which the caller passes first).
+
+    The status in effect is the one of the latest status period that started on or before
+    the date; the first period (`effective_from` NULL) holds from the installation. With
+    `known_at`, only periods recorded by then count. A row without any period (it cannot
+    happen through the registry's write paths) falls back to its status column.
+    """
+    recorded, params = "", []
+    if known_at is not None:
+        recorded, params = "AND p.recorded <= %s", [known_at]
+    return (
+        f"""COALESCE((SELECT p.status FROM inventory_hotspotstatusperiod p
+                      WHERE p.hotspot_id = {alias}.id
+                        AND (p.effective_from IS NULL OR p.effective_from <= %s) {recorded}
+                      ORDER BY p.effective_from DESC NULLS LAST, p.id DESC LIMIT 1),
+                     {alias}.status)""",
+        params,
+    )
+
+
+def hotspot_status_sql(alias: str, on: datetime.date, status: str,
+                       known_at: datetime.datetime | None = None) -> tuple[str, list]:
+    """Free hotspots in service on `on` whose status in effect then is `status`, as an SQL
+    condition on row `alias` with its params."""
+    service_sql, service_params = in_service_sql(alias, on)
+    status_sql, status_params = status_on_sql(alias, known_at)
+    return (f"({alias}.is_free AND {service_sql} AND {status_sql} = %s)",
+            [*service_params, on, *status_params, status])
+
+
+def working_sql(alias: str, on: datetime.date,
+                known_at: datetime.datetime | None = None) -> tuple[str, list]:
+    """The one rule for "a working hotspot on `on`", as an SQL condition on row `alias` with
+    its params: free, in service on the date (`in_service_sql`) and active by the status in
+    effect on that date (`status_on_sql`)."""
+    return hotspot_status_sql(alias, on, HotspotStatus.ACTIVE, known_at)
+
+
+def public_sql(alias: str, on: datetime.date) -> tuple[str, list]:
+    """What citizens may see on `on`, as an SQL condition on row `alias`: free hotspots that
+    are not decommissioned by the date, whatever their status in effect (planned, active,
+    in maintenance or down: the map shows each in its colour)."""
+    status_sql, status_params = status_on_sql(alias)
+    return (
+        f"""({alias}.is_free
+             AND ({alias}.decommissioned_on IS NULL OR {alias}.decommissioned_on > %s)
+             AND {status_sql} <> %s)""",
+        [on, on, *status_params, HotspotStatus.DECOMMISSIONED.value],
+    )
+
+
+class HotspotQuerySet(PointAssetQuerySet):
+    """Queries on hotspots; `working` and `public` are the rules every consumer calls."""
+
+    def working(self, on: datetime.date | None = None,
+                known_at: datetime.datetime | None = None):
+        """Hotspots working on `on` (default today): see `working_sql`."""
+        return self.where_sql(working_sql(self.model._meta.db_table,
+                                          on or timezone.localdate(), known_at))
+
+    def with_status(self, status: str, on: datetime.date | None = None):
+        """Free hotspots in service on `on` whose status in effect is `status`."""
+        return self.where_sql(hotspot_status_sql(self.model._meta.db_table,
+                                                 on or timezone.localdate(), status))
+
+    def public(self, on: datetime.date | None = None):
+        """Hotspots citizens may see on `on` (default today): see `public_sql`."""
+        return self.where_sql(public_sql(self.model._meta.db_table,
+                                         on or timezone.localdate()))
+
+    def with_status_on(self, on: datetime.date):
+        """Annotate `status_on`: the status in effect on the date (see `status_on_sql`)."""
+        sql, params = status_on_sql(self.model._meta.db_table)
+        return self.annotate(status_on=RawSQL(sql, [on, *params]))
+
+
+#: The nearest working hotspots, ranked by geodesic distance: the same query as
+#: `Hotspot.objects.working(today).nearest(point, limit)` (a test holds the two together),
+#: written out because it is the API's hot path (the ORM spends longer building it than
+#: PostgreSQL spends running it). `{condition}` is `working_sql` (or, for editors asking
+#: for a status, in service with that status in effect).
+NEAREST_HOTSPOTS_SQL = """
+WITH here AS (SELECT ST_SetSRID(ST_MakePoint(%s, %s), 4326) AS point),
 candidates AS (
     SELECT h.id FROM inventory_hotspot h, here
-    WHERE h.is_free
-      AND (h.installed_on IS NULL OR h.installed_on <= %(today)s)
-      AND (h.decommissioned_on IS NULL OR h.decommissioned_on > %(today)s)
-      AND (%(status)s = '' OR h.status = %(status)s)
+    WHERE {condition}
     ORDER BY h.geom <-> here.point
-    LIMIT %(candidates)s
+    LIMIT %s
 )
 SELECT h.id, h.name, h.ssid, h.operator, h.site_type, h.placement, h.status,
        h.opening_hours, h.coverage_radius_m, a.code AS area_code,
@@ -75,20 +187,25 @@ FROM candidates JOIN inventory_hotspot h ON h.id = candidates.id
 JOIN geo_adminarea a ON a.id = h.area_id
 CROSS JOIN here
 ORDER BY distance_m, h.id
-LIMIT %(limit)s
+LIMIT %s
 """
 
 
 def nearest_free_hotspots(point: Point, limit: int, status: str | None = None,
                           today: datetime.date | None = None) -> list[dict]:
-    """Free hotspots in service on `today` (default today) nearest to `point`, as dicts with
-    their `area_code`, `lon`, `lat` and `distance_m` (geodesic metres); `status` filters."""
-    params = {
-        "lon": point.x, "lat": point.y, "today": today or timezone.localdate(),
-        "status": status or "", "candidates": nearest_candidates(limit), "limit": limit,
-    }
+    """Hotspots working on `today` (default today) nearest to `point`, as dicts with their
+    `area_code`, `lon`, `lat` and `distance_m` (geodesic metres).
+
+    With `status` (for editors): free hotspots in service whose status in effect is that one.
+    """
+    today = today or timezone.localdate()
+    if status:
+        condition, condition_params = hotspot_status_sql("h", today, status)
+    else:
+        condition, condition_params = working_sql("h", today)
+    params = [point.x, point.y, *condition_params, nearest_candidates(limit), limit]
     with connection.cursor() as cursor:
-        cursor.execute(NEAREST_FREE_HOTSPOTS_SQL, params)
+        cursor.execute(NEAREST_HOTSPOTS_SQL.format(condition=condition), params)
         names = [column.name for column in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 

@@ -21,6 +21,7 @@ GRANTS = [
     importlib.import_module("inventory.migrations.0003_hotspot_reports").ROLES,
     importlib.import_module("geo.migrations.0005_claim_permissions").ROLES,
     importlib.import_module("geo.migrations.0007_editor_area_permissions").ROLES,
+    importlib.import_module("geo.migrations.0011_run_permissions").ROLES,
 ]
 
 

@@ -4,7 +4,9 @@ One SQL read per layer (geometry already transformed to the analysis CRS by Post
 the functions of `analysis.py` and `fiber.py`, then one bulk write per result table.
 """
 
+import copy
 import datetime
+import functools
 import hashlib
 import subprocess
 import time
@@ -16,14 +18,21 @@ import numpy as np
 import pandas as pd
 import shapely
 from django.conf import settings
-from django.contrib.gis.geos import GEOSGeometry
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.choices import AreaLevel
 from core.codes import parent_of
 from geo.models import AdminArea
 from inventory.choices import Connectivity, FiberStatus, HotspotStatus
+from inventory.io.copy import copy_create
+from inventory.querysets import (
+    in_service_sql,
+    install_date_unknown_sql,
+    status_on_sql,
+    working_sql,
+)
 
 from ..models import AreaCoverage, CoverageRun, FacilityAccess, WhiteZone
 from . import analysis, fiber, whatif
@@ -55,6 +64,7 @@ def compute_coverage(
     area_code: str | None = None,
     min_white_zone_m2: float = DEFAULT_MIN_WHITE_ZONE_M2,
     known_at: datetime.datetime | None = None,
+    live: bool = False,
 ) -> CoverageRun:
     """Analyse coverage as of a date (default today) for all areas or one area's subtree.
 
@@ -62,10 +72,17 @@ def compute_coverage(
     `known_at`, if given, reconstructs the registry as it was recorded at that moment from
     the change history (records deleted later still count, edits made later do not).
     Stores and returns a CoverageRun with per-area results at every level present, white
-    zones and per-facility access.
+    zones and per-facility access. `live` replaces the live run (today, all areas) instead
+    of adding a snapshot. A date after today is refused: the registry holds no future.
     """
     started = time.monotonic()
-    as_of = as_of or timezone.localdate()
+    today = timezone.localdate()
+    as_of = as_of or today
+    if as_of > today:
+        raise CoverageError(_("Tanggal %(date)s setelah hari ini: cakupan hanya dapat dihitung "
+                              "sampai hari ini.") % {"date": as_of.isoformat()})
+    if live and (as_of != today or area_code or known_at):
+        raise ValueError("The live run covers today, all areas, as recorded now.")
     scope = None
     if area_code:
         scope = AdminArea.objects.filter(code=area_code).first()
@@ -91,26 +108,32 @@ def compute_coverage(
         "circle_quad_segs": analysis.QUAD_SEGS,
         "min_white_zone_m2": min_white_zone_m2,
         "default_radius_m": settings.SIMPUL_HOTSPOT_RADIUS_M,
-        "hotspots": "free, in service on as_of, status active (or decommissioned after "
-                    "as_of); surveyed polygon else circle",
+        "hotspots": "working on as_of (inventory.querysets.working_sql): free, installed "
+                    "by as_of (an unknown install date counts only for today), not "
+                    "decommissioned, status in effect on as_of active; surveyed polygon "
+                    "else circle",
         "population": "spread evenly over each desa/kelurahan",
         "aggregation": "parent levels sum their desa/kelurahan (m², people, counts)",
         "known_at": known_at.isoformat() if known_at else None,
     }
     with transaction.atomic():
+        if live:
+            CoverageRun.objects.filter(is_live=True).delete()
         run = CoverageRun.objects.create(
             as_of=as_of,
+            is_live=live,
             scope=scope,
             parameters=parameters,
             input_counts={
                 "areas": len(inputs.areas),
                 "hotspots_active": len(inputs.hotspots),
                 "hotspots_in_service": int(inputs.hotspot_counts["total"].sum()),
+                "hotspots_install_unknown": int(inputs.hotspot_counts["install_unknown"].sum()),
                 "facilities": len(inputs.facilities),
                 "fiber_nodes": len(inputs.nodes),
                 "fiber_links": len(inputs.links),
             },
-            data_hash=_data_hash(inputs, as_of),
+            data_hash="" if live else _data_hash(inputs, as_of),
             code_version=code_version(),
             duration_s=0,
             fiber={
@@ -122,7 +145,7 @@ def compute_coverage(
                 ],
             },
         )
-        _store(run, inputs, results, covered, zones, facility_table)
+        _store(run, results, covered, zones, facility_table)
         run.duration_s = time.monotonic() - started
         run.save(update_fields=["duration_s"])
     return run
@@ -144,9 +167,15 @@ def _source(table: str, known_at: datetime.datetime | None) -> tuple[str, list]:
 
 
 def read_inputs(
-    as_of: datetime.date, scope: AdminArea | None, known_at: datetime.datetime | None = None
+    as_of: datetime.date, scope: AdminArea | None, known_at: datetime.datetime | None = None,
+    *, leaf_codes: list[str] | None = None,
 ) -> Inputs:
-    """Read areas and in-service assets as of the date, transformed to the analysis CRS."""
+    """Read areas and in-service assets as of the date, transformed to the analysis CRS.
+
+    `scope` limits the read to one area's subtree, `leaf_codes` to those desa/kelurahan
+    (live coverage refreshes only the leaves an edit touched). Hotspots near the leaves read
+    may cover them, so every working one within the largest radius is read too.
+    """
     srid = settings.SIMPUL_ANALYSIS_SRID
     hotspot_src, hotspot_src_params = _source("inventory_hotspot", known_at)
     facility_src, facility_src_params = _source("inventory_facility", known_at)
@@ -156,12 +185,13 @@ def read_inputs(
     if scope is not None:
         scope_sql = "AND (a.code = %s OR a.code LIKE %s)"
         scope_params = [scope.code, f"{scope.code}.%"]
-    in_service = "(x.installed_on IS NULL OR x.installed_on <= %s) AND " \
-                 "(x.decommissioned_on IS NULL OR x.decommissioned_on > %s)"
-    # A hotspot decommissioned after `as_of` was working on that date: with the date filter
-    # above, status 'decommissioned' plus a date counts as active (the status it had then).
-    working = (f"(x.status = '{HotspotStatus.ACTIVE}' OR (x.status = "
-               f"'{HotspotStatus.DECOMMISSIONED}' AND x.decommissioned_on IS NOT NULL))")
+    if leaf_codes is not None:
+        scope_sql += " AND a.code = ANY(%s)"
+        scope_params.append(list(leaf_codes))
+    in_service, in_service_params = in_service_sql("x", as_of)
+    working, working_params = working_sql("x", as_of, known_at)
+    status_on, status_params = status_on_sql("x", known_at)
+    unknown, unknown_params = install_date_unknown_sql("x", as_of)
     areas = _frame(
         f"""SELECT a.code, a.id, a.population::float AS population,
                    ST_AsBinary(ST_Transform(a.geom, {srid})) AS geometry
@@ -169,39 +199,43 @@ def read_inputs(
             ORDER BY a.code""",
         scope_params,
     ).set_index("code")
-    # Hotspots near the scope may cover it: take every active one within the largest radius.
-    hotspot_scope = ""
-    hotspot_params: list = [as_of, as_of]
-    if scope is not None:
-        hotspot_scope = f"""AND ST_DWithin(ST_Transform(x.geom, {srid}),
-                                ST_Transform(%s::geometry, {srid}),
-                                (SELECT coalesce(max(coverage_radius_m), 0)
-                                 FROM src) + 1)"""
-        hotspot_params.append(scope.geom.ewkt)
+    hotspot_scope, hotspot_params = "", []
+    if scope is not None or leaf_codes is not None:
+        hotspot_scope = f"""AND ST_DWithin(ST_Transform(x.geom, {srid}), (
+                                SELECT ST_Transform(ST_Collect(a.geom), {srid})
+                                FROM geo_adminarea a
+                                WHERE a.level = {int(AreaLevel.DESA_KELURAHAN)} {scope_sql}),
+                                (SELECT coalesce(max(coverage_radius_m), 0) FROM src) + 1)"""
+        hotspot_params = scope_params
     hotspots = _frame(
         f"""{hotspot_src}
             SELECT x.id, x.coverage_radius_m::float AS radius_m,
                    ST_AsBinary(ST_Transform(x.coverage_area, {srid})) AS coverage,
                    ST_AsBinary(ST_Transform(x.geom, {srid})) AS geometry
             FROM src x
-            WHERE {working} AND x.is_free AND {in_service} {hotspot_scope}
+            WHERE {working} {hotspot_scope}
             ORDER BY x.id""",
-        hotspot_src_params + hotspot_params,
+        [*hotspot_src_params, *working_params, *hotspot_params],
         extra_geometry="coverage",
     )
     counts = pd.DataFrame(
         _rows(
             f"""{hotspot_src}
                 SELECT a.code,
-                       count(*) FILTER (WHERE x.status <> %s),
-                       count(*) FILTER (WHERE {working} AND x.is_free),
-                       count(*) FILTER (WHERE x.status IN (%s, %s))
+                       count(*) FILTER (WHERE {in_service} AND {status_on} <> %s),
+                       count(*) FILTER (WHERE {working}),
+                       count(*) FILTER (WHERE {in_service} AND {status_on} IN (%s, %s)),
+                       count(*) FILTER (WHERE x.is_free AND {unknown})
                 FROM src x JOIN geo_adminarea a ON a.id = x.area_id
-                WHERE {in_service} {scope_sql} GROUP BY a.code""",
-            [*hotspot_src_params, HotspotStatus.PLANNED, HotspotStatus.DOWN,
-             HotspotStatus.MAINTENANCE, as_of, as_of, *scope_params],
+                WHERE true {scope_sql} GROUP BY a.code""",
+            [*hotspot_src_params,
+             *in_service_params, as_of, *status_params, HotspotStatus.PLANNED,
+             *working_params,
+             *in_service_params, as_of, *status_params, HotspotStatus.DOWN,
+             HotspotStatus.MAINTENANCE,
+             *unknown_params, *scope_params],
         ),
-        columns=["code", "total", "active", "down"],
+        columns=["code", "total", "active", "down", "install_unknown"],
     ).set_index("code").reindex(areas.index, fill_value=0)
     facilities = _frame(
         f"""{facility_src}
@@ -210,14 +244,14 @@ def read_inputs(
                    a.code AS area_code, ST_AsBinary(ST_Transform(x.geom, {srid})) AS geometry
             FROM src x JOIN geo_adminarea a ON a.id = x.area_id
             WHERE {in_service} {scope_sql} ORDER BY x.id""",
-        [*facility_src_params, as_of, as_of, *scope_params],
+        [*facility_src_params, *in_service_params, *scope_params],
     )
     facilities["fiber_node_id"] = facilities["fiber_node_id"].astype("Int64")
     nodes = pd.DataFrame(
         _rows(
             f"""{node_src} SELECT x.id, x.node_type FROM src x
                 WHERE x.status = %s AND {in_service} ORDER BY x.id""",
-            [*node_src_params, FiberStatus.OPERATIONAL, as_of, as_of],
+            [*node_src_params, FiberStatus.OPERATIONAL, *in_service_params],
         ),
         columns=["id", "node_type"],
     )
@@ -225,7 +259,7 @@ def read_inputs(
         _rows(
             f"""{link_src} SELECT x.id, x.start_node_id, x.end_node_id, x.length_m
                 FROM src x WHERE x.status = %s AND {in_service} ORDER BY x.id""",
-            [*link_src_params, FiberStatus.OPERATIONAL, as_of, as_of],
+            [*link_src_params, FiberStatus.OPERATIONAL, *in_service_params],
         ),
         columns=["id", "start_node_id", "end_node_id", "length_m"],
     )
@@ -237,7 +271,7 @@ def read_inputs(
                 FROM src x JOIN geo_adminarea a
                   ON a.level = {int(AreaLevel.DESA_KELURAHAN)} AND ST_Intersects(x.route, a.geom)
                 WHERE x.status = %s AND {in_service} {scope_sql} GROUP BY a.code""",
-            [*link_src_params, FiberStatus.OPERATIONAL, as_of, as_of, *scope_params],
+            [*link_src_params, FiberStatus.OPERATIONAL, *in_service_params, *scope_params],
         ),
         columns=["code", "route_m"],
     ).set_index("code")["route_m"].reindex(areas.index, fill_value=0.0)
@@ -290,13 +324,14 @@ def _results_per_level(inputs: Inputs, leaf: pd.DataFrame, facility_table: pd.Da
     leaf["hotspots_total"] = counts["total"]
     leaf["hotspots_active"] = counts["active"]
     leaf["hotspots_down"] = counts["down"]
+    leaf["hotspots_install_unknown"] = counts["install_unknown"]
     leaf["leaf_count"] = 1
     leaf["leaves_with_hotspot"] = (counts["active"] > 0).astype(int)
     leaf["fiber_route_m"] = inputs.fiber_route_m
     leaf["level"] = int(AreaLevel.DESA_KELURAHAN)
     sums = ["area_m2", "covered_m2", "population", "covered_population", "hotspots_total",
-            "hotspots_active", "hotspots_down", "leaf_count", "leaves_with_hotspot",
-            "fiber_route_m"]
+            "hotspots_active", "hotspots_down", "hotspots_install_unknown", "leaf_count",
+            "leaves_with_hotspot", "fiber_route_m"]
     frames = [leaf]
     counts = _facility_counts(facility_table)
     facility_frames = [counts]
@@ -325,9 +360,8 @@ def _results_per_level(inputs: Inputs, leaf: pd.DataFrame, facility_table: pd.Da
     by_code: dict[str, dict] = {}
     for (code, category), row in pd.concat(facility_frames).iterrows():
         by_code.setdefault(code, {})[category] = {k: int(v) for k, v in row.items()}
-    empty = dict.fromkeys(["total", *FACILITY_FLAGS], 0)
     results["facilities"] = [
-        {"all": dict(empty), "government_offices": dict(empty), **by_code.get(code, {})}
+        {**copy.deepcopy(EMPTY_FACILITIES), **by_code.get(code, {})}
         for code in results.index
     ]
     return results
@@ -335,6 +369,9 @@ def _results_per_level(inputs: Inputs, leaf: pd.DataFrame, facility_table: pd.Da
 
 FACILITY_FLAGS = ["in_coverage", "connected", "reaches_data_centre", "redundant",
                   "any_connectivity"]
+#: The facility counts of an area without facilities.
+EMPTY_FACILITIES = {category: dict.fromkeys(["total", *FACILITY_FLAGS], 0)
+                    for category in ("all", "government_offices")}
 CONNECTED_KINDS = [Connectivity.FIBER, Connectivity.WIRELESS, Connectivity.CELLULAR]
 
 
@@ -352,61 +389,61 @@ def _facility_counts(table: pd.DataFrame) -> pd.DataFrame:
     return long.groupby(["code", "category"])[["total", *FACILITY_FLAGS]].sum()
 
 
-def _store(run, inputs, results, covered, zones, facility_table):
-    """Write per-area results, white zones and facility access for a run."""
+def _store(run, results, covered, zones, facility_table):
+    """Write per-area results, white zones and facility access of a run with COPY.
+
+    Covered geometry is stored for desa/kelurahan only (`covered` holds nothing else).
+    """
     ids = dict(AdminArea.objects.filter(code__in=list(results.index))
                .values_list("code", "id"))
     covered_wgs = gpd.GeoSeries(covered, crs=settings.SIMPUL_ANALYSIS_SRID).to_crs(4326)
-
-    def optional(value):
-        return None if value is None or pd.isna(value) else float(value)
-
-    rows = []
-    for code, row in results.iterrows():
-        geom = covered_wgs.get(code)
-        rows.append(AreaCoverage(
-            run=run, area_id=ids[code], level=int(row["level"]),
-            area_m2=float(row["area_m2"]), covered_m2=float(row["covered_m2"]),
-            covered_pct=float(row["covered_pct"]), population=optional(row["population"]),
-            covered_population=optional(row["covered_population"]),
-            covered_population_pct=optional(row["covered_population_pct"]),
-            hotspots_total=int(row["hotspots_total"]), hotspots_active=int(row["hotspots_active"]),
-            hotspots_down=int(row["hotspots_down"]),
-            hotspots_per_km2=float(row["hotspots_per_km2"]),
-            hotspots_per_10k=optional(row["hotspots_per_10k"]),
-            leaf_count=int(row["leaf_count"]), leaves_with_hotspot=int(row["leaves_with_hotspot"]),
-            facilities=row["facilities"], fiber_route_m=float(row["fiber_route_m"]),
-            fiber_m_per_km2=float(row["fiber_m_per_km2"]),
-            covered_geom=_multipolygon(geom) if geom is not None and not geom.is_empty else None,
-        ))
-    AreaCoverage.objects.bulk_create(rows, batch_size=1000)
+    frame = results.reset_index(names="code")
+    copy_create(AreaCoverage, [
+        {"run_id": run.pk, "area_id": ids[row["code"]], "level": int(row["level"]),
+         **{name: _float(row[name]) for name in FLOAT_COLUMNS},
+         **{name: int(row[name]) for name in COUNT_COLUMNS},
+         "facilities": row["facilities"],
+         "covered_geom": _multipolygon(covered_wgs.get(row["code"]))}
+        for row in frame.to_dict("records")
+    ])
     zones_wgs = zones.to_crs(4326)
-    WhiteZone.objects.bulk_create(
-        [WhiteZone(run=run, area_id=ids[z.code], rank=rank, area_m2=float(z.area_m2),
-                   population=optional(z.population),
-                   geom=GEOSGeometry(memoryview(shapely.to_wkb(z.geometry)), srid=4326))
-         for rank, z in enumerate(zones_wgs.itertuples(), start=1)],
-        batch_size=1000,
-    )
-    FacilityAccess.objects.bulk_create(
-        [FacilityAccess(
-            run=run, facility_id=int(f.id),
-            nearest_hotspot_id=None if pd.isna(f.nearest_hotspot_id) else int(f.nearest_hotspot_id),
-            nearest_hotspot_m=optional(f.nearest_hotspot_m), in_coverage=bool(f.in_coverage),
-            connected=bool(f.connected), reaches_data_centre=bool(f.reaches_data_centre),
-            redundant=bool(f.redundant))
-         for f in facility_table.itertuples()],
-        batch_size=1000,
-    )
+    copy_create(WhiteZone, [
+        {"run_id": run.pk, "area_id": ids[z.code], "rank": rank, "area_m2": float(z.area_m2),
+         "population": _float(z.population), "geom": z.geometry}
+        for rank, z in enumerate(zones_wgs.itertuples(), start=1)
+    ])
+    copy_create(FacilityAccess, [
+        {"run_id": run.pk, "facility_id": int(f.id),
+         "nearest_hotspot_id": None if pd.isna(f.nearest_hotspot_id)
+         else int(f.nearest_hotspot_id),
+         "nearest_hotspot_m": _float(f.nearest_hotspot_m), "in_coverage": bool(f.in_coverage),
+         "connected": bool(f.connected), "reaches_data_centre": bool(f.reaches_data_centre),
+         "redundant": bool(f.redundant)}
+        for f in facility_table.itertuples()
+    ])
 
 
-def _multipolygon(geom) -> GEOSGeometry:
+FLOAT_COLUMNS = ["area_m2", "covered_m2", "covered_pct", "population", "covered_population",
+                 "covered_population_pct", "hotspots_per_km2", "hotspots_per_10k",
+                 "fiber_route_m", "fiber_m_per_km2"]
+COUNT_COLUMNS = ["hotspots_total", "hotspots_active", "hotspots_down",
+                 "hotspots_install_unknown", "leaf_count", "leaves_with_hotspot"]
+
+
+def _float(value) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def _multipolygon(geom):
+    """A covered part as a MultiPolygon for storage, or None when there is none."""
+    if geom is None or geom.is_empty:
+        return None
     if geom.geom_type == "Polygon":
-        geom = shapely.MultiPolygon([geom])
-    elif geom.geom_type == "GeometryCollection":
-        geom = shapely.MultiPolygon(
+        return shapely.MultiPolygon([geom])
+    if geom.geom_type == "GeometryCollection":
+        return shapely.MultiPolygon(
             [g for g in shapely.get_parts(geom) if g.geom_type == "Polygon"])
-    return GEOSGeometry(memoryview(shapely.to_wkb(geom)), srid=4326)
+    return geom
 
 
 def _data_hash(inputs: Inputs, as_of: datetime.date) -> str:
@@ -424,6 +461,7 @@ def _data_hash(inputs: Inputs, as_of: datetime.date) -> str:
     return digest.hexdigest()
 
 
+@functools.cache
 def code_version() -> str:
     """The git commit of the running code, or 'unknown' outside a checkout."""
     root = Path(settings.BASE_DIR)
@@ -451,8 +489,11 @@ def what_if(candidates: gpd.GeoDataFrame, *, as_of: datetime.date | None = None,
 
 
 def latest_run(as_of: datetime.date | None = None) -> CoverageRun | None:
-    """The newest stored run (for a date, if given) covering all areas."""
-    runs = CoverageRun.objects.filter(scope__isnull=True)
+    """The snapshot run covering all areas that readers of "the latest run" use: for a date,
+    the newest made for it; else the one with the latest `as_of` not after today, the newest
+    made among those. The live run is not a snapshot (see `geo.coverage.live`)."""
+    runs = CoverageRun.objects.filter(scope__isnull=True, is_live=False)
     if as_of is not None:
-        runs = runs.filter(as_of=as_of)
-    return runs.order_by("-created").first()
+        return runs.filter(as_of=as_of).order_by("-created", "-pk").first()
+    return (runs.filter(as_of__lte=timezone.localdate())
+            .order_by("-as_of", "-created", "-pk").first())

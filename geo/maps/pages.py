@@ -9,7 +9,7 @@ from django.db.models import Count
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 
-from geo.coverage.services import latest_run
+from geo.coverage.live import live_run
 from geo.models import AdminArea, AreaCoverage, CoverageRun, FacilityAccess, WhiteZone
 from inventory.choices import HotspotStatus
 from inventory.models import Facility, FiberLink, FiberNode, Hotspot
@@ -59,15 +59,17 @@ class AreaPage:
 
 
 def area_page(area: AdminArea) -> AreaPage:
-    """Figures, lists and gaps of one desa/kelurahan from the newest full coverage run."""
-    run = latest_run()
+    """Figures, lists and gaps of one desa/kelurahan from live coverage, with the history of
+    its snapshot runs."""
+    run = live_run()
     coverage = run.areas.filter(area=area).first() if run else None
     history = [
         {"as_of": row.run.as_of.isoformat(), "covered_pct": round(row.covered_pct, 1),
          "covered_population_pct": None if row.covered_population_pct is None
          else round(row.covered_population_pct, 1),
          "hotspots_active": row.hotspots_active}
-        for row in AreaCoverage.objects.filter(area=area, run__scope__isnull=True)
+        for row in AreaCoverage.objects.filter(area=area, run__scope__isnull=True,
+                                               run__is_live=False)
         .select_related("run").order_by("run__as_of", "run__created")
     ]
     hotspots = public_hotspots().filter(area=area)
@@ -127,9 +129,9 @@ def kelurahan_rows(run: CoverageRun | None):
 
 
 def dashboard(hotspot_url) -> Dashboard:
-    """City summary, kelurahan table, gaps and recent changes; `hotspot_url(pk)` links a
-    hotspot's page."""
-    run = latest_run()
+    """City summary (live coverage), kelurahan table, gaps and recent changes;
+    `hotspot_url(pk)` links a hotspot's page."""
+    run = live_run()
     summary = None
     if run is not None:
         tops = list(run.areas.filter(level=2).select_related("area").defer("covered_geom")[:2])
@@ -138,7 +140,7 @@ def dashboard(hotspot_url) -> Dashboard:
         summary = tops[0] if tops else None
     board = Dashboard(run=run, summary=summary, rows=list(kelurahan_rows(run)),
                       statuses=status_counts(public_hotspots()))
-    board.hotspots_down = Hotspot.objects.filter(status=HotspotStatus.DOWN).count()
+    board.hotspots_down = Hotspot.objects.with_status(HotspotStatus.DOWN).count()
     if run is not None:
         board.white_zone_count = run.white_zones.count()
         board.white_zones = list(run.white_zones.select_related("area").defer("geom", "area__geom")

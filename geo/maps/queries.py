@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from core.choices import AreaLevel
 from core.functions import PointX, PointY, Simplify
-from geo.coverage.services import latest_run
+from geo.coverage.live import live_run
 from geo.models import AdminArea, AreaCoverage, CoverageRun
 from inventory.choices import FiberStatus
 from inventory.models import Facility, FiberLink, FiberNode, Hotspot, HotspotReport
@@ -62,11 +62,8 @@ def _not_decommissioned(queryset: QuerySet, today: datetime.date) -> QuerySet:
 
 
 def public_hotspots(today: datetime.date | None = None) -> QuerySet:
-    """Free hotspots on the public map: active, in maintenance, down or planned, and not
-    decommissioned by `today`."""
-    today = today or timezone.localdate()
-    hotspots = Hotspot.objects.filter(is_free=True, status__in=c.PUBLIC_HOTSPOT_STATUSES)
-    return with_reported_down(_not_decommissioned(hotspots, today))
+    """Hotspots on the public map (`HotspotQuerySet.public`), with `reported_down`."""
+    return with_reported_down(Hotspot.objects.public(today))
 
 
 def with_reported_down(hotspots: QuerySet) -> QuerySet:
@@ -189,8 +186,8 @@ def _shape_collection(rows, zoom: int, **members) -> str:
 
 
 def area_layer(box: Polygon, zoom: int, run: CoverageRun | None = None) -> str:
-    """Areas of the level for this zoom with wifi coverage from the newest run (choropleth)."""
-    run = run if run is not None else latest_run()
+    """Areas of the level for this zoom with wifi coverage from live coverage (choropleth)."""
+    run = run if run is not None else live_run()
     level = area_level_for_zoom(zoom)
     areas = AdminArea.objects.filter(level=level, geom__bboverlaps=box)
     coverage = AreaCoverage.objects.filter(run=run, area=OuterRef("pk"))
@@ -211,8 +208,8 @@ def area_layer(box: Polygon, zoom: int, run: CoverageRun | None = None) -> str:
 
 
 def white_zone_layer(box: Polygon, zoom: int, run: CoverageRun | None = None) -> str:
-    """Uncovered areas of the newest run in the box, largest first, above a few pixels."""
-    run = run if run is not None else latest_run()
+    """Uncovered areas of live coverage in the box, largest first, above a few pixels."""
+    run = run if run is not None else live_run()
     if run is None:
         return collection([], truncated=False, zoom=zoom, run=None)
     min_m2 = c.MIN_WHITE_ZONE_PX2 * pixel_metres(zoom) ** 2

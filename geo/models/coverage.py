@@ -9,7 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CoverageRun(models.Model):
-    """One coverage analysis: its date, parameters, inputs, duration and fiber findings."""
+    """One coverage analysis: its date, parameters, inputs, duration and fiber findings.
+
+    Snapshot runs are made on purpose (`compute_coverage`, a permitted POST) and never
+    change. The one live run (`is_live`) is the coverage of today, kept current by every
+    registry change (`geo.coverage.live`).
+    """
 
     created = models.DateTimeField(_("dibuat"), auto_now_add=True)
     as_of = models.DateField(_("per tanggal"))
@@ -21,6 +26,11 @@ class CoverageRun(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         help_text=_("Kosong: semua wilayah yang dimuat."),
+    )
+    is_live = models.BooleanField(
+        _("cakupan terkini"), default=False,
+        help_text=_("Tabel cakupan terkini, diperbarui pada setiap perubahan registri; "
+                    "selain itu: potret yang dibuat dengan sengaja."),
     )
     parameters = models.JSONField(_("parameter"), default=dict)
     input_counts = models.JSONField(_("jumlah masukan"), default=dict)
@@ -39,6 +49,10 @@ class CoverageRun(models.Model):
         verbose_name = _("analisis cakupan")
         verbose_name_plural = _("analisis cakupan")
         indexes = [models.Index(fields=["as_of", "-created"], name="geo_coveragerun_as_of")]
+        constraints = [
+            models.UniqueConstraint(fields=["is_live"], condition=models.Q(is_live=True),
+                                    name="geo_coveragerun_one_live"),
+        ]
 
     def __str__(self):
         return _("Cakupan per %(date)s (#%(pk)s)") % {
@@ -65,6 +79,11 @@ class AreaCoverage(models.Model):
     hotspots_total = models.PositiveIntegerField(_("hotspot beroperasi"))
     hotspots_active = models.PositiveIntegerField(_("hotspot aktif"))
     hotspots_down = models.PositiveIntegerField(_("hotspot mati/perawatan"))
+    hotspots_install_unknown = models.PositiveIntegerField(
+        _("hotspot tanpa tanggal pemasangan"), default=0,
+        help_text=_("Hotspot gratis yang tidak dihitung untuk tanggal lampau karena tanggal "
+                    "mulai beroperasinya tidak diketahui."),
+    )
     hotspots_per_km2 = models.FloatField(_("hotspot aktif per km²"))
     hotspots_per_10k = models.FloatField(_("hotspot aktif per 10.000 penduduk"), null=True)
     leaf_count = models.PositiveIntegerField(_("jumlah desa/kelurahan"))

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.choices import AreaLevel
@@ -126,7 +127,7 @@ class Verification:
 
 
 def verify_claim(claim: Claim, as_of: datetime.date | None = None, *,
-                 coverage_run: CoverageRun | None = None, compute_missing: bool = True
+                 coverage_run: CoverageRun | None = None, compute_missing: bool = False
                  ) -> Verification:
     """Check a claim as of a date (default: the date it refers to)."""
     as_of = as_of or claim.refers_to
@@ -182,19 +183,22 @@ def _measure(claim: Claim, as_of, coverage_run, targets) -> dict[str, metrics.Me
 
 
 def installed_hotspots(as_of: datetime.date, area_code: str):
-    """Hotspots installed by `as_of` in the area: in service on the date, any status but planned."""
-    return (Hotspot.objects.in_service(as_of).in_area(area_code)
-            .exclude(status=HotspotStatus.PLANNED))
+    """Free hotspots installed by `as_of` in the area: in service on the date, whatever their
+    status in effect then but planned (the count a "N free wifi points" claim states)."""
+    return (Hotspot.objects.filter(is_free=True).in_service(as_of).in_area(area_code)
+            .with_status_on(as_of).exclude(status_on=HotspotStatus.PLANNED))
 
 
 def _installed(as_of, targets) -> dict[str, metrics.Measurement]:
     result = {}
     for area in targets:
-        counts = installed_hotspots(as_of, area.code).aggregate(
-            n=Count("pk"), active=Count("pk", filter=Q(status=HotspotStatus.ACTIVE)))
+        installed = installed_hotspots(as_of, area.code).count()
+        working = Hotspot.objects.working(as_of).in_area(area.code).count()
+        unknown = (Hotspot.objects.filter(is_free=True).install_date_unknown(as_of)
+                   .in_area(area.code).count())
         result[area.code] = metrics.Measurement(
-            float(counts["n"]), inputs={"installed": counts["n"],
-                                        "currently_active": counts["active"]})
+            float(installed), inputs={"installed": installed, "working_on_date": working,
+                                      "install_date_unknown": unknown})
     return result
 
 
@@ -233,7 +237,11 @@ def _evidence(claim: Claim, as_of, coverage_run, failing: list[str]) -> dict:
 
 
 def _not_counted_reason(hotspot: Hotspot, as_of) -> str:
-    if hotspot.status == HotspotStatus.PLANNED:
+    if not hotspot.is_free:
+        return "not free"
+    if hotspot.installed_on is None and as_of < timezone.localdate():
+        return "install date unknown"
+    if getattr(hotspot, "status_on", hotspot.status) == HotspotStatus.PLANNED:
         return "planned"
     if hotspot.installed_on and hotspot.installed_on > as_of:
         return f"installed later ({hotspot.installed_on.isoformat()})"
@@ -301,7 +309,7 @@ def _gap_map(claim: Claim, coverage_run, failing: list[str], evidence: dict) -> 
 
 
 def verify_claims(claims=None, as_of: datetime.date | None = None, *,
-                  compute_missing: bool = True) -> list[Verification]:
+                  compute_missing: bool = False) -> list[Verification]:
     """Check every claim (or the given ones), each as of `as_of` or its own date."""
     claims = Claim.objects.select_related("area").order_by("refers_to", "pk") \
         if claims is None else claims

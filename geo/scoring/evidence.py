@@ -326,7 +326,7 @@ def pdf_bytes(html: str) -> bytes | None:
 
 
 def build_pack(as_of: datetime.date | None = None, *, methodology: Methodology | None = None,
-               compare_with: datetime.date | None = None, compute_missing: bool = True,
+               compare_with: datetime.date | None = None, compute_missing: bool = False,
                pdf: bool = True) -> EvidencePack:
     """Build the evidence pack for a date (default: today) under a methodology."""
     methodology = methodology or load_methodology()

@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from geo.coverage.services import code_version, compute_coverage, latest_run
 from geo.models import CoverageRun
-from inventory.choices import HotspotStatus
 from inventory.models import Facility, FiberLink, Hotspot
 
 from ..models import AreaScore, ScoreRun
@@ -94,10 +93,10 @@ def results_hash(rows: list[dict]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def coverage_run_for(as_of: datetime.date | None, *, compute_missing: bool = True
+def coverage_run_for(as_of: datetime.date | None, *, compute_missing: bool = False
                      ) -> CoverageRun | None:
-    """The newest whole-area coverage run for the date, computed when missing if allowed."""
-    as_of = as_of or timezone.localdate()
+    """The snapshot run for the date (`latest_run`; without a date the latest one), made
+    when missing only with `compute_missing` (commands and permitted POSTs: never a GET)."""
     run = latest_run(as_of)
     if run is None and compute_missing:
         run = compute_coverage(as_of)
@@ -110,7 +109,7 @@ def compute_scores(as_of: datetime.date | None = None, *, methodology: Methodolo
     started = time.monotonic()
     methodology = methodology or load_methodology()
     if coverage_run is None:
-        coverage_run = coverage_run_for(as_of)
+        coverage_run = coverage_run_for(as_of or timezone.localdate(), compute_missing=True)
     rows = coverage_rows(coverage_run)
     if not rows:
         raise ScoringError(f"Coverage run #{coverage_run.pk} has no area results.")
@@ -157,26 +156,22 @@ def run_inputs(coverage_run: CoverageRun) -> dict:
 
 
 def score_run_for(as_of: datetime.date | None = None, *, methodology: Methodology | None = None,
-                  compute_missing: bool = True) -> ScoreRun | None:
-    """The stored score run of the newest coverage run for the date under this methodology.
+                  compute_missing: bool = False) -> ScoreRun | None:
+    """The stored score run of the snapshot run for the date under this methodology.
 
-    A missing score run is computed and stored (it takes milliseconds and is deterministic);
-    a missing coverage run only with `compute_missing`. Without `as_of`: the newest run.
+    Without `as_of`: of the latest snapshot (`latest_run`). Missing runs are made only with
+    `compute_missing` (commands and permitted POSTs; a GET never writes).
     """
     methodology = methodology or load_methodology()
-    if as_of is None:
-        coverage_run = CoverageRun.objects.filter(scope__isnull=True).order_by(
-            "-as_of", "-created").first()
-        if coverage_run is None and compute_missing:
-            coverage_run = coverage_run_for(None)
-    else:
-        coverage_run = coverage_run_for(as_of, compute_missing=compute_missing)
+    coverage_run = coverage_run_for(as_of, compute_missing=compute_missing)
     if coverage_run is None:
         return None
     run = (ScoreRun.objects.filter(coverage_run=coverage_run,
                                    methodology_sha256=methodology.sha256)
            .order_by("-created").first())
-    return run or compute_scores(methodology=methodology, coverage_run=coverage_run)
+    if run is None and compute_missing:
+        run = compute_scores(methodology=methodology, coverage_run=coverage_run)
+    return run
 
 
 def area_results(run: ScoreRun, *, level: int | None = None, area_code: str | None = None
@@ -315,7 +310,7 @@ def registry_changes(area_code: str, start: datetime.date, end: datetime.date,
         changes[key] = {"installed": n_installed, "decommissioned": n_removed,
                         "installed_list": installed, "decommissioned_list": removed}
     changes["hotspots"]["not_active_now"] = (
-        Hotspot.objects.in_area(area_code).in_service(end)
-        .exclude(status=HotspotStatus.ACTIVE).count()
+        Hotspot.objects.filter(is_free=True).in_area(area_code).in_service(end).count()
+        - Hotspot.objects.working(end).in_area(area_code).count()
     )
     return changes

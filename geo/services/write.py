@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from core.choices import AreaLevel
 from core.codes import ancestors_of, kind_of, level_of, normalize_code, parent_of
+from geo.coverage import live
 
 from ..constants import DERIVED_SOURCE, PROVINSI_NAMES
 from ..models import AdminArea
@@ -112,6 +113,8 @@ def load_area_frame(
                 say(f"{summary.assets_moved} point assets moved to another desa/kelurahan")
         if dry_run:
             transaction.set_rollback(True)
+        elif summary.created or summary.updated or summary.parents_created:
+            live.rebuild()
     return summary
 
 
@@ -173,6 +176,7 @@ def delete_area(area: AdminArea, *, user=None) -> None:
         if parent_code:
             dissolved = dissolve_derived_parents({parent_code})
             _record_history([], dissolved, f"delete_area {area.code}", user)
+        live.rebuild()
 
 
 def _create_missing_parents(rows, summary, reason, user):

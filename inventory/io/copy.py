@@ -12,6 +12,7 @@ thread, on Django's connection, inside the caller's transaction.
 """
 
 import io
+import json
 from functools import partial
 
 import numpy as np
@@ -43,6 +44,10 @@ def _boolean(values):
     return [NULL if v is None else ("t" if v else "f") for v in values]
 
 
+def _json(values):
+    return [NULL if v is None else json.dumps(v).translate(_ESCAPES) for v in values]
+
+
 def _isoformat(values):
     return [NULL if v is None else v.isoformat() for v in values]
 
@@ -67,6 +72,8 @@ def encoder(field):
         return _text
     if kind == "BooleanField":
         return _boolean
+    if kind == "JSONField":
+        return _json
     if kind in ("DateField", "DateTimeField"):
         return _isoformat
     return _plain

@@ -25,7 +25,7 @@ from django.utils import timezone
 from core.codes import normalize_code
 from geo.models import AdminArea
 
-from ..choices import Deployment, FiberNodeType, HotspotStatus
+from ..choices import Deployment, FiberNodeType
 from .schema import SENSITIVE_FIELDS, Column, Kind, LayerSpec, get_layer
 
 FORMATS = {
@@ -97,8 +97,7 @@ def export_layer(layer: str, fmt: str, dest, *, area: str | None = None,
     queryset = export_queryset(spec, area, as_of)
     dest = Path(dest)
     if fmt == "osm":
-        return _write_osm(queryset.filter(status=HotspotStatus.ACTIVE)
-                          .in_service(as_of), dest)
+        return _write_osm(queryset.working(as_of), dest)
     if fmt == "ofds":
         return _write_geojson_features(dest, ofds_features(layer, queryset, public))
     writer = {"geojson": _write_geojson, "csv": _write_csv, "xlsx": _write_xlsx,

@@ -19,6 +19,9 @@ import shapely
 from django.db import connection, transaction
 from django.db.models import Max
 
+from ..models import Hotspot, StatusSource
+from ..models.status import record_status_changes
+from ..signals import assets_changed, assets_changing
 from .areas import AreaIndex
 from .copy import copy_create, copy_update
 from .duplicates import DuplicateChecks, same_place, same_value
@@ -76,6 +79,8 @@ def import_file(
                     progress(report.rows, reader.total)
             if not report.ok or dry_run:
                 transaction.set_rollback(True)
+            elif run.written:
+                assets_changed.send(spec.model, ids=run.written, before=run.before)
     except ImportFileError as exc:
         report.add_errors([Issue("File", None, None, str(exc))])
     finally:
@@ -102,6 +107,8 @@ class _ImportRun:
         self.areas = AreaIndex()
         self.issues: list[Issue] = []
         self.bad: set[int] = set()
+        self.written: list[int] = []  # ids created or changed, for `assets_changed`
+        self.before: list = []  # answers to `assets_changing`, for `assets_changed`
 
     def start(self):
         """Remember the last existing id: rows written by this run are not duplicates."""
@@ -208,12 +215,20 @@ class _ImportRun:
             else:
                 self.report.unchanged += 1
         reason = f"import {self.source}"
+        written = []
         if creates:
-            copy_create(self.model, creates, user=self.user, reason=reason)
+            written += copy_create(self.model, creates, user=self.user, reason=reason)
             self.report.created += len(creates)
         if updates:
+            for _receiver, answer in assets_changing.send(self.model, ids=list(updates)):
+                self.before.append(answer)
             copy_update(self.model, updates, user=self.user, reason=reason)
+            written += list(updates)
             self.report.updated += len(updates)
+        if written and self.model is Hotspot:
+            record_status_changes(written, source=StatusSource.IMPORT, note=reason,
+                                  user=self.user)
+        self.written.extend(written)
 
     def _sample(self, action, row):
         samples = self.report.samples[action]

@@ -2,6 +2,7 @@
 
 from .assets import Asset, Facility, FiberLink, FiberNode, Hotspot, PointAsset
 from .reports import HotspotReport
+from .status import HotspotStatusPeriod, StatusSource
 
 __all__ = ["Asset", "Facility", "FiberLink", "FiberNode", "Hotspot", "HotspotReport",
-           "PointAsset"]
+           "HotspotStatusPeriod", "PointAsset", "StatusSource"]

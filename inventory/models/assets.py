@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.indexes import GistIndex
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from core.functions import LengthM
@@ -27,7 +28,8 @@ from ..choices import (
     SiteType,
 )
 from ..constants import GOVERNMENT_OFFICE_TYPES
-from ..querysets import InServiceQuerySet, PointAssetQuerySet
+from ..querysets import HotspotQuerySet, InServiceQuerySet, PointAssetQuerySet
+from .status import StatusSource, check_effective_date, record_status_changes
 
 
 def _dates_in_order():
@@ -241,8 +243,15 @@ class Hotspot(PointAsset):
     )
     last_verified_on = models.DateField(_("terakhir diverifikasi"), null=True, blank=True)
 
-    objects = PointAssetQuerySet.as_manager()
+    objects = HotspotQuerySet.as_manager()
     history = History()
+
+    #: Set before `save()` to record when a status change took effect (default today), by
+    #: whom and why; see `inventory.models.status`.
+    status_effective_on = None
+    status_source = StatusSource.EDITOR
+    status_note = ""
+    status_user = None
 
     class Meta:
         ordering = ["name"]
@@ -280,6 +289,22 @@ class Hotspot(PointAsset):
         super().derive_values()
         if self.coverage_radius_m is None:
             self.coverage_radius_m = self.default_radius_for(self.placement)
+
+    def clean(self):
+        """Validate as every point asset does, and a back-dated status change's date."""
+        super().clean()
+        if self.status_effective_on is not None:
+            check_effective_date(self.pk, self.status_effective_on)
+
+    def save(self, *args, **kwargs):
+        """Save and, in the same transaction, record a status period if the status changed."""
+        if self.status_effective_on is not None:
+            check_effective_date(self.pk, self.status_effective_on)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            record_status_changes([self.pk], effective_on=self.status_effective_on,
+                                  source=self.status_source, note=self.status_note,
+                                  user=self.status_user)
 
 
 class FiberNode(PointAsset):

@@ -188,12 +188,32 @@ def test_api_serves_stored_runs_by_level_and_white_zones(two_kelurahan):
     assert client.get("/api/coverage/", {"level": "rt"}).status_code == 400
 
 
-def test_api_computes_a_missing_date_for_signed_in_users(two_kelurahan):
-    client = APIClient()
-    client.force_authenticate(User.objects.create_user("editor"))
-    response = client.get("/api/coverage/", {"as_of": "2024-01-01"})
-    assert response.status_code == 200
-    assert response.json()["run"]["as_of"] == "2024-01-01"
+def test_a_get_never_makes_a_run_and_a_permitted_post_does(two_kelurahan, role_users):
+    from geo.models import CoverageRun
+
+    snapshots = CoverageRun.objects.filter(is_live=False)
+    editor = APIClient()
+    editor.force_authenticate(role_users["editor"])
+    response = editor.get("/api/coverage/", {"as_of": "2024-01-01"})
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Belum ada analisis cakupan per 2024-01-01. Buat "
+                               "dengan compute_coverage --as-of 2024-01-01 atau POST "
+                               "/api/coverage/runs/."}
+    future = (datetime.date.today() + datetime.timedelta(days=400)).isoformat()
+    assert editor.get("/api/coverage/", {"as_of": future}).status_code == 400
+    assert snapshots.count() == 0
+    plain = APIClient()
+    plain.force_authenticate(role_users["user"])
+    assert plain.post("/api/coverage/runs/", {"as_of": "2024-01-01"},
+                      format="json").status_code == 403
+    assert editor.post("/api/coverage/runs/", {"as_of": future},
+                       format="json").status_code == 400
+    made = editor.post("/api/coverage/runs/", {"as_of": "2024-01-01"}, format="json")
+    assert made.status_code == 201
+    assert made.json()["as_of"] == "2024-01-01" and made.json()["is_live"] is False
+    assert snapshots.count() == 1
+    assert editor.get("/api/coverage/", {"as_of": "2024-01-01"}).json()["run"]["id"] == (
+        made.json()["id"])
 
 
 def test_what_if_api_picks_the_best_site(two_kelurahan):
@@ -232,6 +252,7 @@ def test_known_at_reconstructs_the_registry_from_its_history(two_kelurahan):
     gone = make_hotspot(1500, 500, name="gone")
     before_edits = timezone.now()
     kept.status = "down"
+    kept.status_effective_on = datetime.date(2025, 1, 1)
     kept.save()
     gone.delete()
     now = compute_coverage(TODAY)

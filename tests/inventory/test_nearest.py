@@ -23,21 +23,29 @@ def nearest(**params):
     return get("/api/hotspots/nearest/", **params)
 
 
-def test_nearest_ranks_free_hotspots_in_service_by_geodesic_distance(layers):
+def test_nearest_ranks_working_hotspots_by_geodesic_distance(layers):
     lon, lat = lonlat(1100, 500)  # in the east kelurahan
     response = nearest(lat=lat, lon=lon)
     assert response.status_code == 200
     body = response.json()
     assert body["type"] == "FeatureCollection"
     found = [(f["properties"]["name"], f["properties"]["distance_m"]) for f in body["features"]]
-    # h3 is decommissioned and h4 is not free; 400 m and 600 m in UTM metres.
-    assert [name for name, _ in found] == ["Kantor Timur", "Taman Barat"]
-    for (_, distance), dx in zip(found, (1500, 500), strict=True):
-        expected = GEOD.inv(lon, lat, *lonlat(dx, 500))[2]
-        assert distance == round(expected, 1)
+    # h2 is down (400 m away), h3 decommissioned, h4 not free: only h1 works, 600 m away.
+    assert [name for name, _ in found] == ["Taman Barat"]
+    assert found[0][1] == round(GEOD.inv(lon, lat, *lonlat(500, 500))[2], 1)
     # Geodesic and UTM metres differ by the scale factor here (0.09 m per km).
-    assert found[0][1] == pytest.approx(400.0, abs=0.15)
-    assert found[1][1] == pytest.approx(600.0, abs=0.15)
+    assert found[0][1] == pytest.approx(600.0, abs=0.15)
+
+
+def test_editors_may_ask_for_another_status_and_the_public_may_not(layers, role_users):
+    lon, lat = lonlat(1100, 500)
+    refused = nearest(lat=lat, lon=lon, status="down")
+    assert refused.status_code == 403
+    assert refused.json()["detail"] == ("Filter status hanya untuk editor; tanpa filter, "
+                                        "hasilnya hotspot yang berfungsi.")
+    body = client_for(role_users["editor"]).get("/api/hotspots/nearest/",
+                                {"lat": lat, "lon": lon, "status": "down"}).json()
+    assert [f["properties"]["name"] for f in body["features"]] == ["Kantor Timur"]
 
 
 def test_nearest_features_have_the_documented_fields(layers):
@@ -51,13 +59,13 @@ def test_nearest_features_have_the_documented_fields(layers):
         "name", "ssid", "operator", "site_type", "placement", "status", "opening_hours",
         "coverage_radius_m", "area_code", "distance_m",
     ]
-    assert feature["properties"]["area_code"] == "35.76.01.1002"
-    assert feature["geometry"]["coordinates"] == [round(c, 7) for c in lonlat(1500, 500)]
+    assert feature["properties"]["area_code"] == "35.76.01.1001"
+    assert feature["geometry"]["coordinates"] == [round(c, 7) for c in lonlat(500, 500)]
 
 
 def test_nearest_crosses_kelurahan_borders(layers):
     lon, lat = lonlat(1100, 500)  # east kelurahan; the only active one stands in the west
-    body = nearest(lat=lat, lon=lon, status="active", limit=1).json()
+    body = nearest(lat=lat, lon=lon, limit=1).json()
     assert [f["properties"]["name"] for f in body["features"]] == ["Taman Barat"]
     assert body["features"][0]["properties"]["area_code"] == "35.76.01.1001"
 
@@ -115,13 +123,12 @@ def test_nearest_sql_and_the_orm_query_find_the_same_hotspots_and_distances(laye
         point = Point(*lonlat(dx, dy), srid=4326)
         for limit in (1, 5, 50):
             rows = nearest_free_hotspots(point, limit, status, today=today)
-            orm = Hotspot.objects.filter(is_free=True).in_service(today)
-            if status:
-                orm = orm.filter(status=status)
+            orm = (Hotspot.objects.with_status(status, today) if status
+                   else Hotspot.objects.working(today))
             expected = list(orm.nearest(point, limit))
             assert [row["id"] for row in rows] == [h.pk for h in expected]
             assert [row["distance_m"] for row in rows] == pytest.approx(
                 [h.distance_m for h in expected], abs=1e-6)
             assert [row["area_code"] for row in rows] == [h.area.code for h in expected]
-    # 16 hotspots, of which h3 (decommissioned) and h4 (paid) never count.
-    assert len(nearest_free_hotspots(Point(*lonlat(0, 0), srid=4326), 50, today=today)) == 14
+    # 16 hotspots, of which h2 (down), h3 (decommissioned) and h4 (paid) do not work.
+    assert len(nearest_free_hotspots(Point(*lonlat(0, 0), srid=4326), 50, today=today)) == 13

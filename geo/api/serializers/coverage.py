@@ -16,7 +16,8 @@ class CoverageRunSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CoverageRun
-        fields = ["id", "created", "as_of", "scope", "parameters", "input_counts", "data_hash",
+        fields = ["id", "created", "as_of", "is_live", "scope", "parameters", "input_counts",
+                  "data_hash",
                   "code_version", "duration_s", "fiber"]
 
 
@@ -31,7 +32,8 @@ class AreaCoverageSerializer(serializers.ModelSerializer):
         model = AreaCoverage
         fields = ["code", "name", "parent", "level", "area_m2", "covered_m2", "covered_pct",
                   "population", "covered_population", "covered_population_pct",
-                  "hotspots_total", "hotspots_active", "hotspots_down", "hotspots_per_km2",
+                  "hotspots_total", "hotspots_active", "hotspots_down",
+                  "hotspots_install_unknown", "hotspots_per_km2",
                   "hotspots_per_10k", "leaf_count", "leaves_with_hotspot", "facilities",
                   "fiber_route_m", "fiber_m_per_km2"]
 

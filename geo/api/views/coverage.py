@@ -1,13 +1,16 @@
-"""Coverage API: stored runs, per-area results, white zones, facility access, what-if.
+"""Coverage API: live coverage, stored runs, per-area results, white zones, facility
+access, what-if.
 
-Reads come from stored runs. When no run exists for the requested date, signed-in users
-(editors, assessors) get one computed and stored; anonymous users get 404 with a hint.
+Without `as_of` the figures are live coverage (today, current with every registry change).
+With `as_of` they come from the snapshot run made for that date; a GET never makes one
+(404 names how: `compute_coverage` or `POST /api/coverage/runs/` with the permission).
 """
 
 import datetime
 
 import geopandas as gpd
 import shapely
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -24,34 +27,51 @@ from geo.api.serializers.coverage import (
     WhatIfSerializer,
     WhiteZoneSerializer,
 )
-from geo.coverage.services import compute_coverage, latest_run, what_if
+from geo.coverage.live import live_run
+from geo.coverage.services import CoverageError, compute_coverage, latest_run, what_if
 from geo.models import CoverageRun
 from geo.services import LEVEL_NAMES
 
-AS_OF = OpenApiParameter("as_of", OpenApiTypes.DATE, description="Date YYYY-MM-DD (default: "
-                         "the newest run; a date without a run is computed for signed-in users)")
+AS_OF = OpenApiParameter("as_of", OpenApiTypes.DATE, description="Date YYYY-MM-DD of a stored "
+                         "snapshot run (default: live coverage of today; a date without a "
+                         "run is 404, a future date 400)")
 AREA = OpenApiParameter("area", OpenApiTypes.STR, description="Only this area code and below")
 LEVEL = OpenApiParameter("level", OpenApiTypes.STR, enum=sorted(LEVEL_NAMES),
                          description="Only areas of this level")
 
 
-def run_for_request(request) -> CoverageRun:
-    """The stored run the request asks for (by `as_of`), computing it for signed-in users."""
+def check_not_future(as_of: datetime.date | None) -> None:
+    """400 for a date after today: no run, stored or live, can hold the future."""
+    if as_of is not None and as_of > timezone.localdate():
+        raise ValidationError({"as_of": _("Tanggal %(date)s setelah hari ini; pilih hari ini "
+                                          "atau tanggal lampau.") % {"date": as_of}})
+
+
+def parse_as_of(request) -> datetime.date | None:
+    """The request's `as_of` date (None without one); 400 if malformed or in the future."""
     raw = request.query_params.get("as_of")
     if not raw:
-        run = latest_run()
-        if run is None:
-            raise NotFound(_("Belum ada analisis cakupan. Jalankan compute_coverage."))
-        return run
+        return None
     try:
         as_of = datetime.date.fromisoformat(raw)
     except ValueError:
         raise ValidationError({"as_of": _("Tanggal harus berformat YYYY-MM-DD.")}) from None
-    run = latest_run(as_of)
+    check_not_future(as_of)
+    return as_of
+
+
+def run_for_request(request) -> CoverageRun:
+    """The run a GET asks for: live coverage without `as_of` (or for today when no snapshot
+    of today exists), else the snapshot of that date; 404 when there is none."""
+    as_of = parse_as_of(request)
+    run = latest_run(as_of) if as_of is not None else None
+    if run is None and as_of in (None, timezone.localdate()):
+        run = live_run()
+        if run is None:
+            raise NotFound(_("Belum ada cakupan: muat wilayah desa/kelurahan terlebih dahulu."))
     if run is None:
-        if not request.user.is_authenticated:
-            raise NotFound(_("Belum ada analisis cakupan per %(date)s.") % {"date": as_of})
-        run = compute_coverage(as_of)
+        raise NotFound(_("Belum ada analisis cakupan per %(date)s. Buat dengan compute_coverage "
+                         "--as-of %(date)s atau POST /api/coverage/runs/.") % {"date": as_of})
     return run
 
 
@@ -128,13 +148,43 @@ class FacilityAccessList(RunScopedMixin, generics.ListAPIView):
         return self.filter_area(rows, "facility__area")
 
 
+class MakeRunPermission(permissions.BasePermission):
+    """Anyone lists runs; making one (POST) needs `geo.add_coveragerun`."""
+
+    def has_permission(self, request, view):
+        return (request.method in permissions.SAFE_METHODS
+                or request.user.has_perm("geo.add_coveragerun"))
+
+
+class MakeRunSerializer(serializers.Serializer):
+    """What a POST asks for: the date of the snapshot (default today)."""
+
+    as_of = serializers.DateField(required=False)
+
+    def validate_as_of(self, value):
+        check_not_future(value)
+        return value
+
+
+@extend_schema(methods=["POST"], request=MakeRunSerializer,
+               responses={201: CoverageRunSerializer})
 class RunList(generics.ListAPIView):
-    """Stored coverage runs, newest first."""
+    """Stored coverage runs, newest first; POST makes a snapshot for a date (permission)."""
 
     queryset = CoverageRun.objects.select_related("scope")
     serializer_class = CoverageRunSerializer
-    permission_classes = [permissions.AllowAny]
+    permission_classes = [MakeRunPermission]
     filter_backends = []
+
+    def post(self, request):
+        """Make and store a snapshot run of all areas as of `as_of` (default today)."""
+        data = MakeRunSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            run = compute_coverage(data.validated_data.get("as_of"))
+        except CoverageError as exc:
+            raise ValidationError({"as_of": str(exc)}) from None
+        return Response(CoverageRunSerializer(run).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema(parameters=[OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH,

@@ -1,17 +1,18 @@
 """API of scores, claims and evidence packs.
 
-Reads stored runs. A missing score run for a stored coverage run is computed (milliseconds,
-deterministic); a missing coverage run is computed only for signed-in users, as in the
-coverage API. Claims: anyone reads, assessors (model permissions) register and edit.
+GETs read stored runs and never make one: a date without a stored run answers 404 naming
+how to make it (`compute_scores`, or `POST /api/scores/runs/` with the permission). Claims:
+anyone reads, assessors (model permissions) register and edit.
 """
 
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -22,11 +23,13 @@ from geo.api.serializers.scoring import (
     EvidenceQuery,
     ScoreQuery,
 )
+from geo.coverage.services import CoverageError
 from geo.models import Claim, ScoreRun
 from geo.scoring.claims import verify_claim
 from geo.scoring.evidence import build_pack
 from geo.scoring.methodology import available, load_methodology
 from geo.scoring.services import (
+    ScoringError,
     area_results,
     compare_runs,
     coverage_run_for,
@@ -35,14 +38,19 @@ from geo.scoring.services import (
 )
 from geo.services import LEVEL_NAMES
 
+from .coverage import check_not_future
+
 
 def _score_run(request, as_of, methodology) -> ScoreRun:
-    run = score_run_for(as_of, methodology=methodology,
-                        compute_missing=request.user.is_authenticated)
+    check_not_future(as_of)
+    run = score_run_for(as_of, methodology=methodology)
     if run is None:
         if as_of is None:
-            raise NotFound(_("Belum ada analisis cakupan. Jalankan compute_coverage."))
-        raise NotFound(_("Belum ada analisis cakupan per %(date)s.") % {"date": as_of})
+            raise NotFound(_("Belum ada skor tersimpan. Buat dengan compute_scores atau "
+                             "POST /api/scores/runs/."))
+        raise NotFound(_("Belum ada skor tersimpan per %(date)s untuk metodologi ini. Buat "
+                         "dengan compute_scores --as-of %(date)s atau POST /api/scores/runs/.")
+                       % {"date": as_of})
     return run
 
 
@@ -115,16 +123,38 @@ class ScoreCompare(APIView):
 LIST_OF_OBJECTS = {"type": "array", "items": {"type": "object", "additionalProperties": {}}}
 
 
-@extend_schema(responses={200: LIST_OF_OBJECTS})
-class ScoreRunList(APIView):
-    """Stored score runs, newest first (metadata only)."""
+class MakeScoresPermission(permissions.BasePermission):
+    """Anyone lists score runs; making one (POST) needs `geo.add_scorerun`."""
 
-    permission_classes = [permissions.AllowAny]
+    def has_permission(self, request, view):
+        return (request.method in permissions.SAFE_METHODS
+                or request.user.has_perm("geo.add_scorerun"))
+
+
+@extend_schema(methods=["GET"], responses={200: LIST_OF_OBJECTS})
+class ScoreRunList(APIView):
+    """Stored score runs, newest first (metadata only); POST scores a date (permission)."""
+
+    permission_classes = [MakeScoresPermission]
 
     def get(self, request):
         """The 100 newest score runs."""
         runs = ScoreRun.objects.order_by("-created")[:100]
         return Response([run_summary(run) for run in runs])
+
+    @extend_schema(request=ScoreQuery, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request):
+        """Score the snapshot run of `as_of` (made first if missing) under `methodology`."""
+        query = ScoreQuery(data=request.data)
+        query.is_valid(raise_exception=True)
+        as_of = query.validated_data.get("as_of")
+        check_not_future(as_of)
+        try:
+            run = score_run_for(as_of or timezone.localdate(),
+                                methodology=query.get_methodology(), compute_missing=True)
+        except (CoverageError, ScoringError) as exc:
+            raise ValidationError({"as_of": str(exc)}) from None
+        return Response(run_summary(run), status=201)
 
 
 @extend_schema(responses={200: LIST_OF_OBJECTS})
@@ -158,7 +188,8 @@ class ClaimViewSet(viewsets.ModelViewSet):
         query = AsOfQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         as_of = query.validated_data.get("as_of") or claim.refers_to
-        run = coverage_run_for(as_of, compute_missing=request.user.is_authenticated)
+        check_not_future(as_of)
+        run = coverage_run_for(as_of)
         if run is None and claim.metric != "hotspots_installed":
             raise NotFound(_("Belum ada analisis cakupan per %(date)s.") % {"date": as_of})
         return Response(verify_claim(claim, as_of, coverage_run=run,
@@ -179,14 +210,12 @@ class EvidencePackView(APIView):
         methodology = query.get_methodology()
         as_of = query.validated_data.get("as_of")
         compare_with = query.validated_data.get("compare_with")
-        signed_in = request.user.is_authenticated
         for date in (as_of, compare_with):
             if date is not None:
                 _score_run(request, date, methodology)
         if as_of is None:
             as_of = _score_run(request, None, methodology).as_of
-        pack = build_pack(as_of, methodology=methodology, compare_with=compare_with,
-                          compute_missing=signed_in)
+        pack = build_pack(as_of, methodology=methodology, compare_with=compare_with)
         response = HttpResponse(pack.zip_bytes(), content_type="application/zip")
         response["Content-Disposition"] = f'attachment; filename="{pack.filename}"'
         return response

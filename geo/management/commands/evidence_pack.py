@@ -32,7 +32,7 @@ class Command(BaseCommand):
         try:
             methodology = load_methodology(options["methodology"])
             pack = build_pack(as_of, methodology=methodology, compare_with=compare_with,
-                              pdf=not options["no_pdf"])
+                              pdf=not options["no_pdf"], compute_missing=True)
         except MethodologyError as exc:
             raise CommandError(f"Invalid methodology:\n{exc}") from exc
         except (CoverageError, ScoringError) as exc:

@@ -34,7 +34,7 @@ class Command(BaseCommand):
             if missing:
                 raise CommandError(f"No claim with id {', '.join(map(str, sorted(missing)))}.")
         try:
-            results = verify_claims(claims, as_of)
+            results = verify_claims(claims, as_of, compute_missing=True)
         except ClaimError as exc:
             raise CommandError(str(exc)) from exc
         if options["json"]:

@@ -97,9 +97,35 @@ class HotspotSerializer(PointAssetSerializer):
         help_text="Surveyed coverage polygon (GeoJSON Polygon), if any.",
     )
 
+    status_effective_on = serializers.DateField(
+        write_only=True, required=False,
+        help_text="When a status change took effect (default today; may be back-dated, not "
+                  "before the hotspot's latest recorded change, never in the future).",
+    )
+
     def validate_coverage_area(self, value):
         """A valid polygon."""
         return valid_geometry(value)
+
+    def _with_status_record(self, instance, validated_data):
+        """Carry the status change's date and author to the save that records the period."""
+        instance.status_effective_on = validated_data.pop("status_effective_on", None)
+        request = self.context.get("request")
+        instance.status_user = getattr(request, "user", None)
+        return instance
+
+    def create(self, validated_data):
+        """Create, recording the first status period."""
+        effective_on = validated_data.pop("status_effective_on", None)
+        instance = Hotspot(**validated_data)
+        self._with_status_record(instance, {"status_effective_on": effective_on})
+        instance.save()
+        return instance
+
+    def update(self, instance, validated_data):
+        """Update, recording a status period when the status changes."""
+        self._with_status_record(instance, validated_data)
+        return super().update(instance, validated_data)
 
     class Meta:
         model = Hotspot
@@ -111,6 +137,7 @@ class HotspotSerializer(PointAssetSerializer):
             "site_type",
             "placement",
             "status",
+            "status_effective_on",
             "is_free",
             "coverage_radius_m",
             "coverage_area",

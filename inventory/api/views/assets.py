@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.fields import SkipField
 from rest_framework.response import Response
 
@@ -110,7 +111,8 @@ class NearestQuerySerializer(serializers.Serializer):
     status = serializers.ChoiceField(
         choices=HotspotStatus.choices,
         required=False,
-        help_text="Only hotspots with this status (default: any status).",
+        help_text="Editors only: free hotspots in service with this status in effect "
+                  "(default: working hotspots).",
     )
 
 
@@ -146,15 +148,20 @@ class HotspotViewSet(RegistryViewSet):
     @extend_schema(
         parameters=[NearestQuerySerializer],
         responses=NearestHotspotSerializer(many=True),
-        summary="Nearest free hotspots",
+        summary="Nearest working free hotspots",
     )
     @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
     def nearest(self, request):
-        """The free hotspots in service nearest to a point, with their distance in metres.
+        """The working hotspots nearest to a point, with their distance in metres.
 
-        Uses the GiST index (`<->`), ranks by geodesic distance, and ignores area borders.
+        Working: `HotspotQuerySet.working` (never planned, down or decommissioned). Editors
+        may ask for another status with `status`. Uses the GiST index (`<->`), ranks by
+        geodesic distance, and ignores area borders.
         """
         params = parse_nearest_query(request.query_params)
+        if params.get("status") and not request.user.has_perm("inventory.change_hotspot"):
+            raise PermissionDenied(_("Filter status hanya untuk editor; tanpa filter, hasilnya "
+                                     "hotspot yang berfungsi."))
         point = Point(params["lon"], params["lat"], srid=4326)
         found = nearest_free_hotspots(point, params["limit"], params.get("status"))
         return Response(NearestHotspotSerializer(found, many=True).data)
