@@ -6,7 +6,7 @@ from django.contrib.gis.db import models
 from django.contrib.gis.db.models import GeometryField
 from django.contrib.gis.geos import Point
 from django.db import connection
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import Expression
 from django.utils import timezone
 
 from core.functions import GeographyDistance, KNNDistance
@@ -45,24 +45,41 @@ def install_date_unknown_sql(alias: str, on: datetime.date) -> tuple[str, list]:
             f"OR {alias}.decommissioned_on > %s))", [on])
 
 
+def _status_on_date_sql(alias: str, on: datetime.date) -> tuple[str, list]:
+    sql, params = status_on_sql(alias)
+    return sql, [on, *params]
+
+
+class RowCondition(Expression):
+    """One of the `*_sql` rules as an ORM expression, written for the row of the query's
+    own table under whatever alias the query gives it (also inside a subquery)."""
+
+    def __init__(self, make_sql, *args, output_field=None):
+        super().__init__(output_field=output_field or models.BooleanField())
+        self.make_sql, self.args = make_sql, args
+
+    @property
+    def conditional(self):
+        """Usable in `filter()` when boolean."""
+        return isinstance(self.output_field, models.BooleanField)
+
+    def as_sql(self, compiler, connection):
+        """The rule's SQL on the alias of the query's base table."""
+        return self.make_sql(compiler.quote_name_unless_alias(compiler.query.base_table),
+                             *self.args)
+
+
 class InServiceQuerySet(models.QuerySet):
     """Queries shared by every asset that has installation and decommissioning dates."""
 
-    def where_sql(self, sql_and_params: tuple[str, list]):
-        """Filter by an SQL condition written for this model's table (`*_sql` helpers)."""
-        sql, params = sql_and_params
-        return self.filter(RawSQL(sql, params, output_field=models.BooleanField()))
-
     def in_service(self, as_of: datetime.date | None = None):
         """Assets in service on `as_of` (default today): see `in_service_sql`."""
-        return self.where_sql(in_service_sql(self.model._meta.db_table,
-                                             as_of or timezone.localdate()))
+        return self.filter(RowCondition(in_service_sql, as_of or timezone.localdate()))
 
     def install_date_unknown(self, as_of: datetime.date | None = None):
         """Assets left out on a past `as_of` only because their installation date is unknown
         (see `install_date_unknown_sql`)."""
-        return self.where_sql(install_date_unknown_sql(self.model._meta.db_table,
-                                                       as_of or timezone.localdate()))
+        return self.filter(RowCondition(install_date_unknown_sql, as_of or timezone.localdate()))
 
     def in_area(self, code: str):
         """Assets whose desa/kelurahan lies in the area with this code (any level)."""
@@ -147,23 +164,20 @@ class HotspotQuerySet(PointAssetQuerySet):
     def working(self, on: datetime.date | None = None,
                 known_at: datetime.datetime | None = None):
         """Hotspots working on `on` (default today): see `working_sql`."""
-        return self.where_sql(working_sql(self.model._meta.db_table,
-                                          on or timezone.localdate(), known_at))
+        return self.filter(RowCondition(working_sql, on or timezone.localdate(), known_at))
 
     def with_status(self, status: str, on: datetime.date | None = None):
         """Free hotspots in service on `on` whose status in effect is `status`."""
-        return self.where_sql(hotspot_status_sql(self.model._meta.db_table,
-                                                 on or timezone.localdate(), status))
+        return self.filter(RowCondition(hotspot_status_sql, on or timezone.localdate(), status))
 
     def public(self, on: datetime.date | None = None):
         """Hotspots citizens may see on `on` (default today): see `public_sql`."""
-        return self.where_sql(public_sql(self.model._meta.db_table,
-                                         on or timezone.localdate()))
+        return self.filter(RowCondition(public_sql, on or timezone.localdate()))
 
     def with_status_on(self, on: datetime.date):
         """Annotate `status_on`: the status in effect on the date (see `status_on_sql`)."""
-        sql, params = status_on_sql(self.model._meta.db_table)
-        return self.annotate(status_on=RawSQL(sql, [on, *params]))
+        return self.annotate(status_on=RowCondition(_status_on_date_sql, on,
+                                                    output_field=models.CharField()))
 
 
 #: The nearest working hotspots, ranked by geodesic distance: the same query as

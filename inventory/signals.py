@@ -1,6 +1,6 @@
-"""Signals of set-wise registry writes, which bypass the model's own save/delete signals.
-
-The import writes with COPY and one UPDATE per chunk, so `post_save` never fires. It sends
+"""Signals of registry writes that live coverage follows: sent by `Hotspot.save` (after its
+status period is recorded, which `post_save` would precede) and by the import, whose COPY
+and one UPDATE per chunk never fire `post_save`. Each writer sends
 `assets_changing` before it changes existing rows (receivers answer with what they must
 remember of the old rows, e.g. the desa/kelurahan a hotspot's coverage touched) and
 `assets_changed` once everything is written, in the same transaction, with those answers.

@@ -12,7 +12,6 @@ allowed role gets the validation answer (400), the precondition answer (428: reg
 need If-Match) or 404 for an id that does not exist, never 2xx side effects.
 """
 
-import importlib
 
 import pytest
 from django.apps import apps
@@ -21,16 +20,15 @@ from django.contrib.auth.models import Group, User
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
-from geo.coverage.services import compute_coverage
-from tests.api_support import roles_migration
-from tests.factories import make_facility, make_hotspot, make_link, make_node
+from geo.scoring.services import make_snapshot
 
 #: Data migrations that grant the roles their permissions (run again: a transactional test
 #: elsewhere may have flushed them from the test database).
-GRANTS = [roles_migration.ROLES,
-          importlib.import_module("inventory.migrations.0003_hotspot_reports").ROLES,
-          importlib.import_module("geo.migrations.0005_claim_permissions").ROLES,
-          importlib.import_module("geo.migrations.0007_editor_area_permissions").ROLES]
+from tests.api_support import (
+    GRANTS,  # noqa: E402  (one list of the role grants)
+    roles_migration,
+)
+from tests.factories import make_facility, make_hotspot, make_link, make_node
 
 ROLES = ("anonymous", "citizen", "editor", "assessor", "admin")
 
@@ -42,6 +40,10 @@ def same(status: int) -> tuple[int, ...]:
 
 #: Registry and area writes: 401 anonymous, 403 citizen and assessor, the given answer for
 #: editors and admins (who hold the model's add/change/delete permissions).
+#: Making a coverage or score run (POST): 401 anonymous, 403 citizen, 201 for the others.
+MAKE_RUN = (401, 403, 201, 201, 201)
+
+
 def registry_write(ok: int) -> tuple[int, ...]:
     return (401, 403, ok, 403, ok)
 
@@ -111,7 +113,7 @@ MATRIX: dict[str, tuple[str, dict[str, tuple[int, ...]]]] = {
     "coverage-api:areas": ("/api/coverage/", {"GET": READ}),
     "coverage-api:white-zones": ("/api/coverage/white-zones/", {"GET": READ}),
     "coverage-api:facilities": ("/api/coverage/facilities/", {"GET": READ}),
-    "coverage-api:runs": ("/api/coverage/runs/", {"GET": READ}),
+    "coverage-api:runs": ("/api/coverage/runs/", {"GET": READ, "POST": MAKE_RUN}),
     "coverage-api:run-detail": ("/api/coverage/runs/999999/", {"GET": same(404)}),
     "coverage-api:what-if": ("/api/coverage/what-if/", {"POST": (401, 400, 400, 400, 400)}),
     # --- OGC API - Features -------------------------------------------------------------
@@ -131,10 +133,11 @@ MATRIX: dict[str, tuple[str, dict[str, tuple[int, ...]]]] = {
     }),
     # --- Scores, claims, evidence -------------------------------------------------------
     "scores-api:list": ("/api/scores/", {"GET": READ}),
-    # No run for these dates: signed-in users get them computed, visitors a "not found".
+    # No run for these dates, and a GET never makes one.
     "scores-api:compare": ("/api/scores/compare/?from=2024-01-01&to=2025-01-01",
-                           {"GET": (404, 200, 200, 200, 200)}),
-    "scores-api:runs": ("/api/scores/runs/", {"GET": READ}),
+                           {"GET": same(404)}),
+    # Making runs: editors and assessors (and admins) hold add_coveragerun / add_scorerun.
+    "scores-api:runs": ("/api/scores/runs/", {"GET": READ, "POST": MAKE_RUN}),
     "scores-api:methodologies": ("/api/scores/methodologies/", {"GET": READ}),
     "scores-api:detail": ("/api/scores/35.76.01.1001/", {"GET": READ}),
     "claims-api:claim-list": ("/api/claims/", {"GET": READ, "POST": (401, 403, 403, 400, 400)}),
@@ -195,7 +198,7 @@ def world(two_kelurahan):
     a, b = make_node(100, 100, name="A"), make_node(900, 100, name="B")
     objects = {"hotspot": make_hotspot(300, 300).pk, "facility": make_facility(200, 200).pk,
                "node": a.pk, "link": make_link(a, b).pk}
-    compute_coverage()
+    make_snapshot()
     users = {"anonymous": None,
              "citizen": User.objects.create_user("warga", password="x")}
     for role in ROLES[2:]:

@@ -21,7 +21,7 @@ from inventory.models import Facility, FiberLink, Hotspot
 
 from ..models import AreaScore, ScoreRun
 from . import metrics, rules
-from .methodology import Methodology, load_methodology
+from .methodology import Methodology, available, load_methodology
 
 # AreaCoverage fields a metric may read.
 COVERAGE_FIELDS = [
@@ -100,6 +100,18 @@ def coverage_run_for(as_of: datetime.date | None, *, compute_missing: bool = Fal
     run = latest_run(as_of)
     if run is None and compute_missing:
         run = compute_coverage(as_of)
+    return run
+
+
+def make_snapshot(as_of: datetime.date | None = None, **coverage_options) -> CoverageRun:
+    """A snapshot made on purpose: the coverage run for the date and, for a run of all
+    areas, its scores under every bundled methodology, so that GETs (scores, `/penilai/`,
+    evidence packs) find everything they read already stored."""
+    with transaction.atomic():
+        run = compute_coverage(as_of, **coverage_options)
+        if run.scope_id is None:
+            for name in available():
+                compute_scores(methodology=load_methodology(name), coverage_run=run)
     return run
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext, ngettext_lazy
 from core.choices import AreaKind
 from inventory.models import PointAsset
 
-from ..models import AdminArea
+from ..models import AdminArea, AreaCoverage, WhiteZone
 from .errors import AreaInUse
 
 
@@ -53,12 +53,17 @@ _DEPENDENT_COUNTS = {
 }
 
 
+#: Results with a `run`: the rows of the live run do not hold an area back.
+LIVE_MODELS = (AreaCoverage, WhiteZone)
+
+
 def dependents(area: AdminArea) -> list[str]:
     """What still refers to `area`, e.g. `["3 kelurahan", "12 hotspot", "1 klaim"]`:
     child areas, then point assets, then everything else (translated).
 
     Every relation counts whatever its `on_delete` (stored results would be deleted with
-    the area), except history rows (DO_NOTHING), which outlive it.
+    the area), except history rows (DO_NOTHING), which outlive it, and live coverage, which
+    is rebuilt after the delete.
     """
     children = area.children.values("kind").annotate(n=models.Count("id")).order_by("kind")
     phrases = [_CHILD_COUNTS[child["kind"]] % {"count": child["n"]} for child in children]
@@ -71,7 +76,10 @@ def dependents(area: AdminArea) -> list[str]:
     relations.sort(key=lambda relation: not issubclass(relation.related_model, PointAsset))
     for relation in relations:
         model = relation.related_model
-        count = model._base_manager.filter(**{relation.field.name: area}).count()
+        rows = model._base_manager.filter(**{relation.field.name: area})
+        if model in LIVE_MODELS:
+            rows = rows.exclude(run__is_live=True)
+        count = rows.count()
         if count:
             counted = _DEPENDENT_COUNTS.get(model._meta.label_lower)
             phrases.append(counted % {"count": count} if counted

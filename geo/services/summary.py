@@ -8,11 +8,10 @@ once in the total). Five queries whatever the number of children.
 import datetime
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import BooleanField, Count, OuterRef
-from django.db.models.expressions import RawSQL
+from django.db.models import Count, OuterRef
 
 from inventory.models import Facility, FiberLink, FiberNode, Hotspot
-from inventory.querysets import working_sql
+from inventory.querysets import RowCondition, working_sql
 
 from ..models import AdminArea
 
@@ -36,9 +35,7 @@ def area_summary(area: AdminArea, as_of: datetime.date) -> dict:
         rows = model.objects.in_service(as_of).in_area(area.code).values("area__code")
         aggregates = {"n": Count("pk")}
         if model is Hotspot:
-            sql, params = working_sql(Hotspot._meta.db_table, as_of)
-            aggregates["active"] = Count("pk", filter=RawSQL(sql, params,
-                                                              output_field=BooleanField()))
+            aggregates["active"] = Count("pk", filter=RowCondition(working_sql, as_of))
         for row in rows.annotate(**aggregates).order_by():
             target = counts.get(_child_code(row["area__code"], child_level))
             for name, value in ((layer, row["n"]), ("hotspots_active_free", row.get("active"))):

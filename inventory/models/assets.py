@@ -29,6 +29,7 @@ from ..choices import (
 )
 from ..constants import GOVERNMENT_OFFICE_TYPES
 from ..querysets import HotspotQuerySet, InServiceQuerySet, PointAssetQuerySet
+from ..signals import assets_changed, assets_changing
 from .status import StatusSource, check_effective_date, record_status_changes
 
 
@@ -297,14 +298,18 @@ class Hotspot(PointAsset):
             check_effective_date(self.pk, self.status_effective_on)
 
     def save(self, *args, **kwargs):
-        """Save and, in the same transaction, record a status period if the status changed."""
+        """Save and, in the same transaction, record a status period if the status changed,
+        then announce the change (`assets_changing` / `assets_changed`: live coverage)."""
         if self.status_effective_on is not None:
             check_effective_date(self.pk, self.status_effective_on)
         with transaction.atomic():
+            before = ([answer for _receiver, answer in
+                       assets_changing.send(Hotspot, ids=[self.pk])] if self.pk else [])
             super().save(*args, **kwargs)
             record_status_changes([self.pk], effective_on=self.status_effective_on,
                                   source=self.status_source, note=self.status_note,
                                   user=self.status_user)
+            assets_changed.send(Hotspot, ids=[self.pk], before=before)
 
 
 class FiberNode(PointAsset):

@@ -14,7 +14,6 @@ from django.contrib.auth.models import Group, User
 from django.contrib.gis.geos import Point
 from django.test import Client
 
-from inventory.choices import HotspotStatus
 from inventory.models import Hotspot
 from tests.api_support import roles_migration
 
@@ -95,8 +94,7 @@ def test_nearest_wifi_on_a_phone_and_hostile_names_stay_text(open_page, demo):
     assert items.count() == 5
     names = [items.nth(i).locator(".simpul-nearest-name").inner_text() for i in range(5)]
     distances = [items.nth(i).locator(".simpul-distance").inner_text() for i in range(5)]
-    expected = list(Hotspot.objects.filter(status=HotspotStatus.ACTIVE, is_free=True).in_service()
-                .nearest(click, 5))
+    expected = list(Hotspot.objects.working().nearest(click, 5))
     assert names == [h.name for h in expected]
     assert names[:2] == [HOSTILE, mpp.name]
     assert distances == [f"{round(h.distance_m)} m" for h in expected]

@@ -37,7 +37,7 @@ def claim(metric="hotspots_active", *, area="35.76", scope=ClaimScope.AREA, comp
 def test_supported_claim(two_kelurahan):
     make_hotspot(500, 500)
     make_hotspot(1500, 500)
-    result = verify_claim(claim(scope=ClaimScope.EVERY_KELURAHAN))
+    result = verify_claim(claim(scope=ClaimScope.EVERY_KELURAHAN), compute_missing=True)
     assert (result.verdict, result.passed, result.total) == (Verdict.SUPPORTED, 2, 2)
     assert result.evidence["failing_areas"] == []
     assert result.gaps == {"type": "FeatureCollection", "features": []}
@@ -46,14 +46,14 @@ def test_supported_claim(two_kelurahan):
 def test_claim_that_fails(two_kelurahan):
     make_hotspot(500, 500)
     make_hotspot(600, 500)
-    result = verify_claim(claim(area="35.76.01", value=3))
+    result = verify_claim(claim(area="35.76.01", value=3), compute_missing=True)
     assert (result.verdict, result.measured) == (Verdict.NOT_SUPPORTED, 2.0)
     assert result.summary == "tidak didukung data: terukur 2.00"
 
 
 def test_partly_supported_claim_names_the_failing_kelurahan(two_kelurahan):
     make_hotspot(500, 500)
-    result = verify_claim(claim(scope=ClaimScope.EVERY_KELURAHAN))
+    result = verify_claim(claim(scope=ClaimScope.EVERY_KELURAHAN), compute_missing=True)
     assert (result.verdict, result.passed, result.total) == (Verdict.PARTLY_SUPPORTED, 1, 2)
     assert result.summary == "didukung sebagian: 1 dari 2 kelurahan memenuhi"
     assert result.evidence["failing_areas"] == ["35.76.01.1002"]
@@ -67,12 +67,12 @@ def test_the_as_of_date_changes_the_verdict(two_kelurahan):
     make_hotspot(500, 500, installed_on=datetime.date(2020, 1, 1))
     make_hotspot(1500, 500, installed_on=datetime.date(2022, 3, 1), status="down")
     installed = claim("hotspots_installed", value=2, refers_to=datetime.date(2021, 11, 10))
-    before = verify_claim(installed)
+    before = verify_claim(installed, compute_missing=True)
     assert (before.as_of, before.verdict, before.measured) == (
         datetime.date(2021, 11, 10), Verdict.NOT_SUPPORTED, 1.0)
     assert [h["reason"] for h in before.evidence["hotspots_not_counted"]] == [
         "installed later (2022-03-01)"]
-    after = verify_claim(installed, datetime.date(2023, 1, 1))
+    after = verify_claim(installed, datetime.date(2023, 1, 1), compute_missing=True)
     assert (after.verdict, after.measured) == (Verdict.SUPPORTED, 2.0)
     assert after.evidence["hotspots_by_status"] == {"active": 1, "down": 1}
 
@@ -83,7 +83,7 @@ def test_facility_claim_lists_the_facilities_that_fail(two_kelurahan):
                   is_government_office=False)
     make_facility(1500, 500, name="SD Jauh", facility_type="sekolah_sd",
                   is_government_office=False)
-    result = verify_claim(claim("facility_pct", value=100,
+    result = verify_claim(compute_missing=True, claim=claim("facility_pct", value=100,
                                 params={"flag": "in_coverage", "categories": ["sekolah_sd"]}))
     assert (result.verdict, result.measured) == (Verdict.NOT_SUPPORTED, 50.0)
     assert [f["name"] for f in result.evidence["facilities_failing"]] == ["SD Jauh"]
@@ -104,8 +104,11 @@ def test_verification_api_and_claim_permissions(two_kelurahan, users):
     partly = claim(scope=ClaimScope.EVERY_KELURAHAN)
     anonymous = client_for(None)
     response = anonymous.get(f"/api/claims/{partly.pk}/verification/")
-    assert response.status_code == 404  # no coverage run yet; anonymous users do not compute
+    assert response.status_code == 404  # no coverage run yet, and a GET never makes one
     assessor = client_for(users["assessor"])
+    assert assessor.get(f"/api/claims/{partly.pk}/verification/").status_code == 404
+    assert assessor.post("/api/coverage/runs/", {"as_of": "2025-06-01"},
+                         format="json").status_code == 201
     data = assessor.get(f"/api/claims/{partly.pk}/verification/").json()
     assert (data["verdict"], data["passed"], data["total"]) == ("partly_supported", 1, 2)
     assert anonymous.get(f"/api/claims/{partly.pk}/verification/").status_code == 200
@@ -139,7 +142,7 @@ def test_demo_claims_are_idempotent(two_kelurahan):
 
 def test_demo_claims_on_the_demo_data():
     call_command("load_demo")
-    results = {c.key: verify_claim(c) for c in Claim.objects.all()}
+    results = {c.key: verify_claim(c, compute_missing=True) for c in Claim.objects.all()}
     installed = results["mojokerto-2021-158-wifi"]
     assert (installed.verdict, installed.measured) == (Verdict.NOT_SUPPORTED, 130.0)
     every = results["mojokerto-2021-wifi-every-kelurahan"]

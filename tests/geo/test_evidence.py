@@ -11,11 +11,10 @@ from django.core.management import call_command
 from django.test import Client
 
 from geo.choices import ClaimScope
-from geo.coverage.services import compute_coverage
 from geo.models import AdminArea, Claim
 from geo.scoring.claims import verify_claims
 from geo.scoring.evidence import build_pack, render_report, report_context, svg_map
-from geo.scoring.services import compute_scores
+from geo.scoring.services import compute_scores, make_snapshot
 from tests.factories import make_facility, make_hotspot
 
 pytestmark = pytest.mark.django_db
@@ -37,9 +36,9 @@ def city(two_kelurahan):
 
 
 def test_the_same_data_gives_identical_files(city):
-    compute_coverage(DAY)
+    make_snapshot(DAY)
     first = build_pack(DAY, pdf=False)
-    compute_coverage(DAY)  # a second coverage run and score run of the same data
+    make_snapshot(DAY)  # a second coverage run and score run of the same data
     second = build_pack(DAY, pdf=False)
     assert first.score_run.coverage_run_id != second.score_run.coverage_run_id
     for name in ["results.json", "scores.csv", "areas.geojson", "white_zones.geojson",
@@ -48,6 +47,7 @@ def test_the_same_data_gives_identical_files(city):
 
 
 def test_pack_files_and_manifest(city):
+    make_snapshot(DAY)
     pack = build_pack(DAY, pdf=False)
     archive = zipfile.ZipFile(io.BytesIO(pack.zip_bytes()))
     assert sorted(archive.namelist()) == FILES
@@ -71,6 +71,8 @@ def test_pack_files_and_manifest(city):
 
 def test_pack_with_a_comparison_and_a_pdf(city):
     pytest.importorskip("weasyprint")
+    make_snapshot(DAY)
+    make_snapshot(datetime.date(2019, 6, 1))
     pack = build_pack(DAY, compare_with=datetime.date(2019, 6, 1))
     assert pack.files["report.pdf"].startswith(b"%PDF-")
     comparison = json.loads(pack.files["comparison.json"])
@@ -101,9 +103,13 @@ def test_svg_map_keeps_proportions():
 def test_assessor_page_and_report_page(city, role_users):
     client = Client()
     response = client.get("/penilai/", {"as_of": "2025-06-01"})
-    assert response.status_code == 404  # no coverage run and an anonymous visitor
-    assert "Belum ada analisis cakupan" in response.content.decode()
+    assert response.status_code == 404  # no stored run, and a GET never makes one
+    assert "Belum ada skor tersimpan untuk tanggal dan metodologi ini." in (
+        response.content.decode())
     client.force_login(role_users["assessor"])
+    assert client.get("/penilai/", {"as_of": "2025-06-01"}).status_code == 404
+    make_snapshot(DAY)
+    make_snapshot(datetime.date(2019, 6, 1))
     response = client.get("/penilai/", {"as_of": "2025-06-01", "compare_with": "2019-06-01"})
     assert response.status_code == 200
     page = response.content.decode()
@@ -117,7 +123,7 @@ def test_assessor_page_and_report_page(city, role_users):
 
 
 def test_evidence_api_and_command(city, tmp_path):
-    compute_coverage(DAY)
+    make_snapshot(DAY)
     response = Client().get("/api/evidence/", {"as_of": "2025-06-01"})
     assert response.status_code == 200
     assert response["Content-Disposition"] == (

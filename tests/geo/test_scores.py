@@ -8,10 +8,9 @@ import pytest
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
-from geo.coverage.services import compute_coverage
 from geo.models import AreaScore
 from geo.scoring.methodology import load_methodology, parse_methodology
-from geo.scoring.services import area_results, compare_runs, compute_scores
+from geo.scoring.services import area_results, compare_runs, compute_scores, make_snapshot
 from tests.factories import make_facility, make_hotspot, make_link, make_node
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +71,7 @@ def test_parent_scores_come_from_summed_counts_not_averaged_scores(two_kelurahan
 
 def test_run_records_coverage_run_methodology_and_inputs(two_kelurahan):
     make_hotspot(500, 500, coverage_radius_m=100)
-    coverage = compute_coverage(DAY)
+    coverage = make_snapshot(DAY)
     methodology = load_methodology()
     run = compute_scores(DAY, methodology=methodology)
     assert run.coverage_run == coverage
@@ -149,7 +148,7 @@ def test_compute_scores_command_prints_a_table_and_json(two_kelurahan, capsys):
 
 def test_scores_api_by_level_and_per_area(two_kelurahan):
     make_hotspot(500, 500, coverage_radius_m=100)
-    compute_coverage(DAY)
+    make_snapshot(DAY)
     client = APIClient()
     response = client.get("/api/scores/", {"level": "kelurahan", "as_of": "2025-06-01"})
     assert response.status_code == 200

@@ -28,8 +28,9 @@ from geo.api.serializers.coverage import (
     WhiteZoneSerializer,
 )
 from geo.coverage.live import live_run
-from geo.coverage.services import CoverageError, compute_coverage, latest_run, what_if
+from geo.coverage.services import CoverageError, latest_run, what_if
 from geo.models import CoverageRun
+from geo.scoring.services import make_snapshot
 from geo.services import LEVEL_NAMES
 
 AS_OF = OpenApiParameter("as_of", OpenApiTypes.DATE, description="Date YYYY-MM-DD of a stored "
@@ -177,11 +178,12 @@ class RunList(generics.ListAPIView):
     filter_backends = []
 
     def post(self, request):
-        """Make and store a snapshot run of all areas as of `as_of` (default today)."""
+        """Make and store a snapshot run of all areas as of `as_of` (default today), with its
+        scores (`make_snapshot`)."""
         data = MakeRunSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            run = compute_coverage(data.validated_data.get("as_of"))
+            run = make_snapshot(data.validated_data.get("as_of"))
         except CoverageError as exc:
             raise ValidationError({"as_of": str(exc)}) from None
         return Response(CoverageRunSerializer(run).data, status=status.HTTP_201_CREATED)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import permissions, viewsets
+from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
@@ -21,6 +21,7 @@ from geo.api.serializers.scoring import (
     ClaimSerializer,
     CompareQuery,
     EvidenceQuery,
+    MethodologyQuery,
     ScoreQuery,
 )
 from geo.coverage.services import CoverageError
@@ -123,6 +124,12 @@ class ScoreCompare(APIView):
 LIST_OF_OBJECTS = {"type": "array", "items": {"type": "object", "additionalProperties": {}}}
 
 
+class MakeScoresQuery(MethodologyQuery):
+    """What a POST asks to score: a date (default today) and a methodology."""
+
+    as_of = serializers.DateField(required=False)
+
+
 class MakeScoresPermission(permissions.BasePermission):
     """Anyone lists score runs; making one (POST) needs `geo.add_scorerun`."""
 
@@ -142,10 +149,10 @@ class ScoreRunList(APIView):
         runs = ScoreRun.objects.order_by("-created")[:100]
         return Response([run_summary(run) for run in runs])
 
-    @extend_schema(request=ScoreQuery, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=MakeScoresQuery, responses={201: OpenApiTypes.OBJECT})
     def post(self, request):
         """Score the snapshot run of `as_of` (made first if missing) under `methodology`."""
-        query = ScoreQuery(data=request.data)
+        query = MakeScoresQuery(data=request.data)
         query.is_valid(raise_exception=True)
         as_of = query.validated_data.get("as_of")
         check_not_future(as_of)

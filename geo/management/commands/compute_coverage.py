@@ -7,7 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from geo.api.serializers.coverage import run_as_dict
-from geo.coverage.services import DEFAULT_MIN_WHITE_ZONE_M2, CoverageError, compute_coverage
+from geo.coverage.services import DEFAULT_MIN_WHITE_ZONE_M2, CoverageError
+from geo.scoring.services import make_snapshot
 
 
 def parse_date(value: str) -> datetime.date:
@@ -21,7 +22,8 @@ def parse_date(value: str) -> datetime.date:
 class Command(BaseCommand):
     """`compute_coverage [--as-of YYYY-MM-DD] [--area CODE] [--json]`"""
 
-    help = "Analyse wifi and fiber coverage as of a date, store the run and print the results."
+    help = ("Analyse wifi and fiber coverage as of a date, store the run with its scores under "
+            "every bundled methodology, and print the results.")
 
     def add_arguments(self, parser):
         parser.add_argument("--as-of", help="date YYYY-MM-DD (default: today)")
@@ -39,7 +41,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         as_of = parse_date(options["as_of"]) if options["as_of"] else None
         try:
-            run = compute_coverage(
+            run = make_snapshot(
                 as_of, area_code=options["area"], min_white_zone_m2=options["min_white_zone_m2"],
                 known_at=_aware(options["known_at"]),
             )

@@ -109,7 +109,7 @@ export function addNearest(view, showHotspot) {
       radius: 7, color: "#08306b", weight: 3, fillColor: "#ffffff", fillOpacity: 1,
     }).bindTooltip(s.yourPoint).addTo(map);
     const url = config.urls.nearest + "?lat=" + lat.toFixed(6) + "&lon=" + lon.toFixed(6) +
-      "&limit=5&status=active";
+      "&limit=5";
     return fetch(url, { credentials: "same-origin" })
       .then((response) => {
         if (!response.ok) throw new Error(response.status);
