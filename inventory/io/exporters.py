@@ -147,6 +147,19 @@ def _json_value(value):
     return value
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value):
+    """Prefix a text value that a spreadsheet would run as a formula with an apostrophe.
+
+    Only strings are touched: numbers (a negative latitude) stay numbers.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _text(value) -> str:
     if value is None:
         return ""
@@ -207,7 +220,7 @@ def _write_csv(spec, queryset, dest, *, public, fmt):
         writer = csv.writer(out)
         writer.writerow([c.name for c in columns] + _location_headers(spec))
         for values, geometry in rows:
-            writer.writerow([_text(values[c.name]) for c in columns]
+            writer.writerow([_text(neutralise_formula(values[c.name])) for c in columns]
                             + [_text(v) for v in _location_values(spec, geometry)])
             count += 1
     return count
@@ -225,7 +238,8 @@ def _write_xlsx(spec, queryset, dest, *, public, fmt):
         cells = []
         for column in columns:
             value = values[column.name]
-            cells.append(float(value) if isinstance(value, Decimal) else value)
+            cells.append(float(value) if isinstance(value, Decimal)
+                         else neutralise_formula(value))
         sheet.append(cells + _location_values(spec, geometry))
         count += 1
     book.save(dest)

