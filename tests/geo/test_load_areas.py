@@ -8,8 +8,8 @@ import shapely
 from django.core.management import CommandError, call_command
 
 from core.choices import AreaLevel
-from geo.constants import DERIVED_SOURCE
 from fixtures.demo import KELURAHAN_FILE as MOJOKERTO
+from geo.constants import DERIVED_SOURCE
 from geo.models import AdminArea
 
 pytestmark = pytest.mark.django_db
