@@ -8,6 +8,7 @@ import shapely
 from django.core.management import CommandError, call_command
 
 from core.choices import AreaLevel
+from fixtures.demo import KELURAHAN_FILE as MOJOKERTO
 from geo.constants import DERIVED_SOURCE
 from geo.models import AdminArea
 
@@ -38,8 +39,8 @@ SQUARE = shapely.box(112.40, -7.50, 112.41, -7.49)
 BOWTIE = shapely.Polygon([(112.40, -7.50), (112.41, -7.49), (112.41, -7.50), (112.40, -7.49)])
 
 
-def test_loads_the_real_mojokerto_kelurahan_with_derived_parents(shared_data):
-    load(shared_data / "mojokerto_kelurahan.geojson", *MOJOKERTO_ARGS)
+def test_loads_the_real_mojokerto_kelurahan_with_derived_parents():
+    load(MOJOKERTO, *MOJOKERTO_ARGS)
 
     assert AdminArea.objects.leaves().count() == 18
     mentikan = AdminArea.objects.get(code="35.76.01.1003")
@@ -62,19 +63,19 @@ def test_loads_the_real_mojokerto_kelurahan_with_derived_parents(shared_data):
     assert AdminArea.objects.get(code="35").name == "Jawa Timur"
 
 
-def test_loading_twice_changes_nothing(shared_data, capsys):
-    load(shared_data / "mojokerto_kelurahan.geojson", *MOJOKERTO_ARGS)
+def test_loading_twice_changes_nothing(capsys):
+    load(MOJOKERTO, *MOJOKERTO_ARGS)
     stamps = dict(AdminArea.objects.values_list("code", "last_updated"))
-    call_command("load_areas", shared_data / "mojokerto_kelurahan.geojson", *MOJOKERTO_ARGS)
+    call_command("load_areas", MOJOKERTO, *MOJOKERTO_ARGS)
     out = capsys.readouterr().out
     assert "0 created, 0 updated, 18 unchanged; 0 parent areas created" in out
     assert dict(AdminArea.objects.values_list("code", "last_updated")) == stamps
 
 
-def test_changed_population_updates_only_that_area(tmp_path, shared_data, capsys):
-    load(shared_data / "mojokerto_kelurahan.geojson", *MOJOKERTO_ARGS)
+def test_changed_population_updates_only_that_area(tmp_path, capsys):
+    load(MOJOKERTO, *MOJOKERTO_ARGS)
     first = AdminArea.history.count()
-    frame = gpd.read_file(shared_data / "mojokerto_kelurahan.geojson")
+    frame = gpd.read_file(MOJOKERTO)
     frame.loc[frame["kode"] == "35.76.01.1003", "penduduk_2023"] = 7000
     changed = tmp_path / "mojokerto_kelurahan.geojson"  # the same name: the same source
     frame.to_file(changed, driver="GeoJSON")
@@ -89,12 +90,11 @@ def test_changed_population_updates_only_that_area(tmp_path, shared_data, capsys
         ("35", "~"), ("35.76", "~"), ("35.76.01", "~"), ("35.76.01.1003", "~")]
 
 
-def test_the_same_boundaries_from_another_file_record_that_file(tmp_path, shared_data,
-                                                                 capsys):
-    load(shared_data / "mojokerto_kelurahan.geojson", *MOJOKERTO_ARGS)
+def test_the_same_boundaries_from_another_file_record_that_file(tmp_path, capsys):
+    load(MOJOKERTO, *MOJOKERTO_ARGS)
     first = AdminArea.history.count()
     copy = tmp_path / "kelurahan_2025.geojson"
-    copy.write_bytes((shared_data / "mojokerto_kelurahan.geojson").read_bytes())
+    copy.write_bytes(MOJOKERTO.read_bytes())
     call_command("load_areas", copy, *MOJOKERTO_ARGS)
     assert ("0 created, 18 updated, 0 unchanged; 0 parent areas created, 0 dissolved from "
             "their children; 0 point assets moved") in capsys.readouterr().out
@@ -104,8 +104,8 @@ def test_the_same_boundaries_from_another_file_record_that_file(tmp_path, shared
     assert {h.level for h in changed} == {4} and len(changed) == 18  # no parent rewritten
 
 
-def test_dry_run_writes_nothing(shared_data, capsys):
-    call_command("load_areas", shared_data / "mojokerto_kelurahan.geojson", *MOJOKERTO_ARGS,
+def test_dry_run_writes_nothing(capsys):
+    call_command("load_areas", MOJOKERTO, *MOJOKERTO_ARGS,
                  "--dry-run")
     assert "Would load 18 areas" in capsys.readouterr().out
     assert AdminArea.objects.count() == 0
@@ -216,15 +216,15 @@ def test_bad_codes_levels_duplicates_and_geometry_types_are_all_reported(tmp_pat
     assert AdminArea.objects.count() == 0
 
 
-def test_every_load_is_recorded_in_the_history(tmp_path, shared_data):
-    load(shared_data / "mojokerto_kelurahan.geojson", *MOJOKERTO_ARGS)
+def test_every_load_is_recorded_in_the_history(tmp_path):
+    load(MOJOKERTO, *MOJOKERTO_ARGS)
     mentikan = AdminArea.history.filter(code="35.76.01.1003")
     assert [(h.history_type, h.population, round(h.area_m2)) for h in mentikan] == [
         ("+", 6387, 438414)]
     assert mentikan.first().history_change_reason == "load_areas mojokerto_kelurahan.geojson"
     kecamatan = AdminArea.history.filter(code="35.76.01").order_by("history_id")
     assert [(h.history_type, h.population) for h in kecamatan] == [("+", None), ("~", 43194)]
-    frame = gpd.read_file(shared_data / "mojokerto_kelurahan.geojson")
+    frame = gpd.read_file(MOJOKERTO)
     frame.loc[frame["kode"] == "35.76.01.1003", "penduduk_2023"] = 7000
     frame.to_file(tmp_path / "changed.geojson", driver="GeoJSON")
     load(tmp_path / "changed.geojson", *MOJOKERTO_ARGS)

@@ -6,7 +6,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from core.choices import AreaLevel
-from fixtures.demo import build_demo
+from fixtures.demo import BOUNDARY_SOURCE, build_demo
+from fixtures.demo import KELURAHAN_FILE as MOJOKERTO
 from geo.models import AdminArea
 from inventory.models import Facility, FiberLink, FiberNode, Hotspot
 
@@ -27,7 +28,17 @@ def test_demo_areas_have_real_codes_names_and_population(demo):
     kota = AdminArea.objects.get(code="35.76")
     assert (kota.name, kota.population) == ("Kota Mojokerto", 141785)
     assert AdminArea.objects.get(code="35.76.02.1010").population == 20406  # Wates
-    assert AdminArea.objects.leaves().filter(source__startswith="demo (approximate").count() == 18
+    assert AdminArea.objects.leaves().filter(source=BOUNDARY_SOURCE).count() == 18
+
+
+def test_demo_uses_the_real_boundaries_shipped_in_fixtures_data(demo):
+    leaves = AdminArea.objects.leaves()
+    # 20.2009 km² is the sum of the 18 real polygons in UTM 49S (fixtures/README.md).
+    assert sum(a.area_m2 for a in leaves) / 1e6 == pytest.approx(20.2009, abs=1e-3)
+    assert AdminArea.objects.get(code="35.76.01.1003").area_m2 / 1e6 == pytest.approx(
+        0.4384, abs=1e-4)  # Mentikan
+    for office in Facility.objects.filter(facility_type="kantor_kelurahan"):
+        assert office.name == f"Kantor Kelurahan {office.area.name}"
 
 
 def test_demo_has_158_hotspots_in_every_kelurahan(demo):
@@ -55,7 +66,7 @@ def test_demo_facilities_and_fiber(demo):
 def test_install_dates_make_2021_differ_from_today(demo):
     in_2021 = Hotspot.objects.in_service(datetime.date(2021, 11, 10)).exclude(status="planned")
     today = Hotspot.objects.in_service(datetime.date(2026, 1, 1)).exclude(status="planned")
-    assert (in_2021.count(), today.count()) == (130, 151)
+    assert (in_2021.count(), today.count()) == (129, 151)
     years = {d.year for d in Hotspot.objects.exclude(installed_on=None)
              .values_list("installed_on", flat=True)}
     assert min(years) == 2019 and max(years) == 2024
@@ -78,14 +89,13 @@ def test_generator_is_deterministic():
         h["installed_on"] for h in second.hotspots]
 
 
-def test_demo_refuses_to_replace_real_boundaries(shared_data):
-    call_command("load_areas", shared_data / "mojokerto_kelurahan.geojson", "--level",
+def test_demo_refuses_to_replace_real_boundaries():
+    call_command("load_areas", MOJOKERTO, "--level",
                  "kelurahan", "--name-field", "kelurahan", stdout=open("/dev/null", "w"))
     with pytest.raises(CommandError) as raised:
         call_command("load_demo")
     assert str(raised.value) == (
         "Kota Mojokerto's kelurahan are already loaded from 'mojokerto_kelurahan.geojson'; the "
-        "demo would replace them with approximate boundaries. Load the demo into an empty "
-        "database."
+        "demo would replace them with its own copy. Load the demo into an empty database."
     )
     assert Hotspot.objects.count() == 0
