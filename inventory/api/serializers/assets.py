@@ -16,7 +16,7 @@ from core.api.fields import (
     PrecisionGeometryField,
 )
 from inventory.models import Facility, FiberLink, FiberNode, Hotspot
-from inventory.sensitivity import hidden_fields
+from inventory.sensitivity import hidden_fields, sensitive_fields
 
 ASSET_FIELDS = [
     "id",
@@ -56,11 +56,14 @@ class RegistrySerializer(ModelValidationMixin, GeoFeatureModelSerializer):
         return bool(self.context.get("internal", False))
 
     def get_fields(self):
-        """All fields, minus the internal ones for the public."""
+        """All fields, minus the internal ones for the public; for the public (and so in the
+        published schema) the technical details of sensitive records may be null."""
         fields = super().get_fields()
         if not self.internal:
             for name in INTERNAL_FIELDS:
                 fields.pop(name, None)
+            for name in sensitive_fields(self.Meta.model):
+                fields[name].allow_null = True
         return fields
 
     def to_representation(self, instance):
