@@ -1,9 +1,14 @@
-"""ASGI entry point."""
+"""ASGI entry point: a production process unless DJANGO_ENV says otherwise.
+
+As production it reads no development `.env` and refuses DEBUG=true and the development key
+(config/settings.py).
+"""
 
 import os
 
 from django.core.asgi import get_asgi_application
 
+os.environ.setdefault("DJANGO_ENV", "production")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 application = get_asgi_application()
 

@@ -2,8 +2,15 @@
 
 Development defaults apply only when DEBUG is true; in production SECRET_KEY and
 ALLOWED_HOSTS are required and start-up fails with a clear message when they are missing.
+
+`DJANGO_ENV` says where the process runs: `development` (the default for `manage.py`) or
+`production` (the default of the WSGI/ASGI entry points, `config/wsgi.py` and
+`config/asgi.py`, which gunicorn serves). A production process never reads the development
+`.env` file, refuses `DEBUG=true` and refuses the published development key.
 """
 
+import os
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -15,9 +22,19 @@ from core.csp import content_security_policy
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
+DJANGO_ENV = os.environ.get("DJANGO_ENV", "development").strip().lower()
+if DJANGO_ENV not in {"development", "production"}:
+    raise ImproperlyConfigured(
+        f"DJANGO_ENV must be development or production, not {DJANGO_ENV!r}."
+    )
+PRODUCTION = DJANGO_ENV == "production"
 # Local development settings written by scripts/setup.sh; real environment variables win.
-env_file = Path(env.str("SIMPUL_ENV_FILE", default=str(BASE_DIR / ".env")))
-if env_file.exists():
+# A production process reads only the real environment, or a file named by SIMPUL_ENV_FILE.
+if PRODUCTION:
+    env_file = Path(os.environ["SIMPUL_ENV_FILE"]) if "SIMPUL_ENV_FILE" in os.environ else None
+else:
+    env_file = Path(env.str("SIMPUL_ENV_FILE", default=str(BASE_DIR / ".env")))
+if env_file is not None and env_file.exists():
     environ.Env.read_env(env_file, overwrite=False)
 
 
@@ -32,14 +49,26 @@ def _bool(name: str, default: bool) -> bool:
 
 
 DEBUG = _bool("DEBUG", False)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured(
+        "DEBUG=true is refused when DJANGO_ENV is production (the WSGI/ASGI entry points)."
+    )
 
+#: The published fallback key of development; never accepted without DEBUG.
+DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. Set it in the environment (required when DEBUG is false)."
         )
-    SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY
+elif not DEBUG and (SECRET_KEY == DEVELOPMENT_SECRET_KEY
+                    or SECRET_KEY.startswith("django-insecure")):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is the published development key; set a secret one of your own "
+        "(required when DEBUG is false)."
+    )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 if not ALLOWED_HOSTS:
@@ -59,7 +88,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.gis",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "rest_framework_gis",
     "django_filters",
     "drf_spectacular",
@@ -70,6 +99,7 @@ INSTALLED_APPS = [
     "geo",
     "inventory",
     "fixtures.apps.DemoConfig",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -84,6 +114,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its 429 answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -144,12 +176,40 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Sign-in: passwords, failed-login lockout (django-axes), API tokens (django-rest-knox) ---
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# The axes backend first: it refuses a locked-out username/address before any password check,
+# on every login (the admin's and the API's, POST /api/auth/login/).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("SIMPUL_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("SIMPUL_LOGIN_LOCKOUT_MINUTES", default=15))
+# Lock the pair (username, client address): guessing one account from one address stops, and
+# nobody can lock someone else out from another address.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_SENSITIVE_PARAMETERS = ["password"]
+# API tokens: only a SHA-512 digest is stored; a token is shown once, when it is made, and
+# expires after SIMPUL_API_TOKEN_TTL_HOURS.
+SIMPUL_API_TOKEN_TTL_HOURS = env.int("SIMPUL_API_TOKEN_TTL_HOURS", default=24)
+if not 1 <= SIMPUL_API_TOKEN_TTL_HOURS <= 24 * 90:
+    raise ImproperlyConfigured(
+        f"SIMPUL_API_TOKEN_TTL_HOURS must be between 1 and 2160 (90 days); "
+        f"got {SIMPUL_API_TOKEN_TTL_HOURS}."
+    )
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=SIMPUL_API_TOKEN_TTL_HOURS),
+    "TOKEN_LIMIT_PER_USER": 10,
+    "AUTO_REFRESH": False,
+}
 
 # --- Internationalisation: Bahasa Indonesia by default, English available -----------------
 LANGUAGE_CODE = "id"
@@ -219,7 +279,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     # Token first, so that an anonymous write gets 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "core.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.permissions.RegistryPermission"],
@@ -238,11 +298,46 @@ SPECTACULAR_SETTINGS = {
         "facilities, fiber nodes and links, administrative areas. Lists are RFC 7946 GeoJSON "
         "FeatureCollections (longitude, latitude; WGS 84). Anonymous clients read published "
         "data and are throttled; editors write with a session or a token "
-        "(`Authorization: Token <key>`). The read-only OGC API - Features service is at /ogc/."
+        "(`POST /api/auth/login/`, then `Authorization: Token <token>`; it expires). "
+        "The read-only OGC API - Features service is at /ogc/."
     ),
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+}
+
+# --- Logging: every record to the console, one JSON object a line ---------------------------
+# Server errors (django.request, 5xx) are logged with their traceback. SIMPUL_LOG_FORMAT=text
+# gives plain lines for a developer's terminal.
+SIMPUL_LOG_FORMAT = env.str("SIMPUL_LOG_FORMAT", default="json")
+SIMPUL_LOG_LEVEL = env.str("SIMPUL_LOG_LEVEL", default="INFO").upper()
+if SIMPUL_LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(
+        f"SIMPUL_LOG_FORMAT must be json or text, not {SIMPUL_LOG_FORMAT!r}."
+    )
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": SIMPUL_LOG_FORMAT},
+    },
+    "root": {"handlers": ["console"], "level": SIMPUL_LOG_LEVEL},
+    # Django's own loggers write through the same handler (and not through its defaults,
+    # which print only with DEBUG and mail admins).
+    "loggers": {
+        "django": {"handlers": ["console"], "level": SIMPUL_LOG_LEVEL, "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # django-axes: lockouts are warnings; its start-up and per-attempt lines are not.
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
 }

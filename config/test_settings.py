@@ -13,3 +13,6 @@ from config.settings import *  # noqa: E402,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# The test client's `login()` calls `authenticate()` without a request, which django-axes
+# refuses; the lockout tests (tests/test_login.py) switch it on.
+AXES_ENABLED = False

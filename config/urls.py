@@ -13,6 +13,7 @@ urlpatterns = [
     # The split view serves Swagger UI's start-up script as a file (no inline script: CSP).
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"),
          name="api-docs"),
+    path("api/auth/", include("core.api.urls")),
     path("api/", include("inventory.api.urls")),
     path("api/", include("geo.api.urls")),
     path("ogc/", include("geo.ogc.urls")),

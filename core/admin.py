@@ -8,6 +8,9 @@ Django's ``OSMWidget`` loads OpenLayers from a CDN and always shows OpenStreetMa
 tiles. :class:`OfflineOSMWidget` loads the vendored OpenLayers instead and takes its
 base map from the ``SIMPUL_TILE_URL`` setting (an XYZ URL template); an empty value
 shows no base map, and geometries can still be drawn and edited.
+
+API tokens (django-rest-knox) are listed and revoked here, never shown nor made
+(`AuthTokenAdmin`).
 """
 
 from django import forms
@@ -20,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
+from knox.models import AuthToken
 
 from core.api.concurrency import version_of
 
@@ -143,3 +147,26 @@ class VersionedAdminForm(forms.ModelForm):
             if current is not None and sent != str(version_of(current)):
                 raise ValidationError(STALE_FORM_MESSAGE, code="stale")
         return cleaned
+
+
+admin.site.unregister(AuthToken)
+
+
+@admin.register(AuthToken)
+class AuthTokenAdmin(admin.ModelAdmin):
+    """API tokens, to see and revoke: never a secret (only its first characters are stored
+    in clear), and no token made here for someone else (a user signs in for their own)."""
+
+    list_display = ("token_key", "user", "created", "expiry")
+    list_filter = ("expiry",)
+    search_fields = ("token_key", "user__username")
+    fields = ("token_key", "user", "created", "expiry")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        """Tokens come only from `POST /api/auth/login/`."""
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        """A token is revoked (deleted), never edited."""
+        return False

@@ -35,15 +35,31 @@ def _tool(name: str) -> str:
 
 
 def backup(path: Path, *, alias: str = "default", database: str | None = None) -> Path:
-    """Dump the database to `path` (custom format) and return the path."""
+    """Dump the database to `path` (custom format), readable by its owner only (mode 600),
+    and return the path.
+
+    The file is opened with mode 600 before pg_dump writes a byte into it (and an existing
+    file is set to 600 first), so the dump, with every user's password hash, is never
+    readable by others; a failed dump leaves no file behind.
+    """
     env, name = _connection_env(alias, database)
-    result = subprocess.run(
-        [_tool("pg_dump"), "--format=custom", "--no-owner", "--file", str(path), name],
-        env=env, capture_output=True, text=True,
-    )
+    path = Path(path)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+        result = subprocess.run(
+            [_tool("pg_dump"), "--format=custom", "--no-owner", name],
+            env=env, stdout=fd, stderr=subprocess.PIPE, text=True,
+        )
+    except BaseException:
+        os.close(fd)
+        path.unlink(missing_ok=True)
+        raise
+    os.close(fd)
     if result.returncode != 0:
+        path.unlink(missing_ok=True)
         raise BackupError(f"pg_dump failed: {result.stderr.strip()}")
-    return Path(path)
+    return path
 
 
 def restore(path: Path, *, database: str, alias: str = "default", create: bool = False) -> None:

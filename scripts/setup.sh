@@ -59,11 +59,14 @@ if [ ! -x .venv/bin/python ]; then
   log "creating virtualenv .venv"
   "$PYTHON" -m venv .venv
 fi
-req_hash="$(cat requirements.txt | sha256sum | cut -c1-16)"
+# Production needs only the application (requirements.txt); the test suite, lint and the
+# benchmarks need requirements-dev.txt, which pins the application too. Both carry hashes,
+# so pip installs nothing that differs from what was pinned.
+if [ "$MODE" = test ]; then REQUIREMENTS=requirements-dev.txt; else REQUIREMENTS=requirements.txt; fi
+req_hash="$(cat "$REQUIREMENTS" | sha256sum | cut -c1-16)"
 if [ ! -f "$STAMPS/requirements-$req_hash" ]; then
-  log "installing Python requirements"
-  .venv/bin/pip install -q --upgrade pip
-  .venv/bin/pip install -q -r requirements.txt
+  log "installing Python requirements ($REQUIREMENTS)"
+  .venv/bin/pip install -q --require-hashes -r "$REQUIREMENTS"
   rm -f "$STAMPS"/requirements-* && touch "$STAMPS/requirements-$req_hash"
 fi
 

@@ -9,6 +9,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from core.permissions import Role
@@ -22,6 +23,7 @@ GRANTS = [
     importlib.import_module("geo.migrations.0005_claim_permissions").ROLES,
     importlib.import_module("geo.migrations.0007_editor_area_permissions").ROLES,
     importlib.import_module("geo.migrations.0011_run_permissions").ROLES,
+    importlib.import_module("inventory.migrations.0008_hashed_expiring_tokens").ROLES,
 ]
 
 
@@ -56,6 +58,15 @@ def client_for(user) -> APIClient:
     api = APIClient()
     if user is not None:
         api.force_authenticate(user)
+    return api
+
+
+def token_client(user) -> APIClient:
+    """A client authenticated with a real API token (knox, as `POST /api/auth/login/` makes
+    them), not `force_authenticate`."""
+    _, token = AuthToken.objects.create(user=user)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     return api
 
 

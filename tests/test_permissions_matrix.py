@@ -12,7 +12,6 @@ allowed role gets the validation answer (400), the precondition answer (428: reg
 need If-Match) or 404 for an id that does not exist, never 2xx side effects.
 """
 
-
 import pytest
 from django.apps import apps
 from django.contrib import admin
@@ -21,13 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
 from geo.scoring.services import make_snapshot
-
-#: Data migrations that grant the roles their permissions (run again: a transactional test
-#: elsewhere may have flushed them from the test database).
-from tests.api_support import (
-    GRANTS,  # noqa: E402  (one list of the role grants)
-    roles_migration,
-)
+from tests.api_support import GRANTS, roles_migration
 from tests.factories import make_facility, make_hotspot, make_link, make_node
 
 ROLES = ("anonymous", "citizen", "editor", "assessor", "admin")
@@ -64,6 +57,9 @@ MATRIX: dict[str, tuple[str, dict[str, tuple[int, ...]]]] = {
     "assessor": ("/penilai/", {"GET": READ}),
     "assessor-report": ("/penilai/laporan/", {"GET": READ}),
     "set_language": ("/i18n/setlang/", {"GET": same(302), "POST": same(302)}),
+    # --- API sign-in (an empty body; sign-out needs a token, not a session) -----------
+    "auth-api:login": ("/api/auth/login/", {"POST": same(400)}),
+    "auth-api:logout": ("/api/auth/logout/", {"POST": same(401)}),
     # --- API documentation -------------------------------------------------------------
     "api-schema": ("/api/schema/", {"GET": READ}),
     "api-docs": ("/api/docs/", {"GET": READ}),
@@ -156,7 +152,10 @@ ADMIN_ONLY = (302, 302, 403, 403, 200)
 ADMIN_MODELS = {
     "auth.group": ADMIN_ONLY,
     "auth.user": ADMIN_ONLY,
-    "authtoken.tokenproxy": ADMIN_ONLY,
+    "axes.accessattempt": ADMIN_ONLY,
+    "axes.accessfailurelog": ADMIN_ONLY,
+    "axes.accesslog": ADMIN_ONLY,
+    "knox.authtoken": ADMIN_ONLY,
     "geo.adminarea": REGISTRY_ADMIN,
     "inventory.facility": REGISTRY_ADMIN,
     "inventory.fiberlink": REGISTRY_ADMIN,

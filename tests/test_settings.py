@@ -1,6 +1,7 @@
 """Settings fail fast, with a clear message, on a bad configuration."""
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -84,3 +85,80 @@ def test_production_security_settings():
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
                          text=True).stdout.strip()
     assert out == "True True True 31536000 strict-origin-when-cross-origin"
+
+
+# --- Production entry points and the development .env (issue #14, item 10) ------------------
+@pytest.fixture
+def checkout_with_dev_env(tmp_path):
+    """A copy of config/ beside a development `.env` as scripts/setup.sh writes it (the apps
+    are imported from the real checkout)."""
+    shutil.copytree(ROOT / "config", tmp_path / "config",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    (tmp_path / ".env").write_text(
+        "# Development settings written by scripts/setup.sh. Not for production.\n"
+        "DEBUG=true\nDATABASE_URL=postgis://postgres@127.0.0.1:5432/simpul\n")
+    return tmp_path
+
+
+def run_in(folder: Path, code: str, **variables) -> subprocess.CompletedProcess:
+    """Run `code` in a fresh interpreter in `folder` with only `variables` of Simpul's."""
+    env = {**clean_environment(), "PYTHONPATH": f"{folder}:{ROOT}", **variables}
+    return subprocess.run([sys.executable, "-c", code], cwd=folder, env=env,
+                          capture_output=True, text=True)
+
+
+def test_development_reads_the_development_env(checkout_with_dev_env):
+    result = run_in(checkout_with_dev_env, "import config.settings as s; print(s.DEBUG)")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"
+
+
+def test_the_wsgi_entry_point_ignores_the_development_env(checkout_with_dev_env):
+    result = run_in(checkout_with_dev_env, "import config.wsgi")
+    assert result.returncode == 1
+    assert ("django.core.exceptions.ImproperlyConfigured: SECRET_KEY is not set. Set it in "
+            "the environment (required when DEBUG is false).") in result.stderr
+
+
+def test_the_wsgi_entry_point_starts_with_a_production_environment(checkout_with_dev_env):
+    result = run_in(checkout_with_dev_env,
+                    "import config.wsgi; from django.conf import settings as s; "
+                    "print(s.DJANGO_ENV, s.DEBUG, s.ALLOWED_HOSTS)", **GOOD)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "production False ['simpul.example.org']"
+
+
+@pytest.mark.parametrize("module", ["config.wsgi", "config.asgi"])
+def test_production_refuses_debug(checkout_with_dev_env, module):
+    result = run_in(checkout_with_dev_env, f"import {module}", **{**GOOD, "DEBUG": "true"})
+    assert result.returncode == 1
+    assert ("ImproperlyConfigured: DEBUG=true is refused when DJANGO_ENV is production (the "
+            "WSGI/ASGI entry points).") in result.stderr
+
+
+@pytest.mark.parametrize("key", [
+    "django-insecure-development-only-key-never-use-in-production",
+    "django-insecure-another-generated-one",
+])
+def test_the_development_key_is_refused_without_debug(key):
+    result = import_settings(SECRET_KEY=key)
+    assert result.returncode == 1
+    assert ("ImproperlyConfigured: SECRET_KEY is the published development key; set a secret "
+            "one of your own (required when DEBUG is false).") in result.stderr
+
+
+def test_production_reads_an_env_file_named_explicitly(checkout_with_dev_env):
+    production = checkout_with_dev_env / "production.env"
+    production.write_text("SECRET_KEY=" + "p" * 50 + "\nALLOWED_HOSTS=simpul.example.org\n")
+    result = run_in(checkout_with_dev_env,
+                    "import config.settings as s; print(s.DEBUG, s.ALLOWED_HOSTS)",
+                    DJANGO_ENV="production", SIMPUL_ENV_FILE=str(production))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False ['simpul.example.org']"
+
+
+def test_an_unknown_django_env_is_refused():
+    result = import_settings(DJANGO_ENV="staging")
+    assert result.returncode == 1
+    assert ("ImproperlyConfigured: DJANGO_ENV must be development or production, not "
+            "'staging'.") in result.stderr

@@ -24,13 +24,14 @@ from geo.coverage.live import live_run
 from geo.models import AdminArea, AreaCoverage, CoverageRun
 from inventory.choices import FiberStatus
 from inventory.models import Facility, FiberLink, FiberNode, Hotspot, HotspotReport
+from inventory.sensitivity import redact
 
 from . import constants as c
 
 HOTSPOT_FIELDS = ("name", "ssid", "operator", "site_type", "status", "opening_hours",
                   "last_verified_on", "coverage_radius_m")
 FACILITY_FIELDS = ("name", "facility_type", "is_government_office", "connectivity")
-FIBER_NODE_FIELDS = ("name", "node_type", "status")
+FIBER_NODE_FIELDS = ("name", "node_type", "status", "is_sensitive")
 
 
 def pixel_degrees(zoom: int) -> float:
@@ -115,6 +116,9 @@ def point_layer(queryset: QuerySet, box: Polygon, zoom: int, fields: tuple[str, 
                 status_values: tuple[str, ...] = ()) -> str:
     """Points of `queryset` in `box` with `fields`, or grid clusters when there are too many.
 
+    The map is public: the technical details of sensitive records are null
+    (`inventory.sensitivity`).
+
     A cluster feature has `cluster: true`, `count` and, per value of `status_values`, the
     count of points with that status.
     """
@@ -127,7 +131,7 @@ def point_layer(queryset: QuerySet, box: Polygon, zoom: int, fields: tuple[str, 
         if "reported_down" in inside.query.annotations:
             names.append("reported_down")
         features = [
-            feature(_point(row.pop("lon"), row.pop("lat"), decimals), row)
+            feature(_point(row.pop("lon"), row.pop("lat"), decimals), redact(row, queryset.model))
             for row in rows.values(*names)
         ]
         return collection(features, clustered=False, count=count, zoom=zoom)

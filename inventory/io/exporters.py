@@ -3,7 +3,7 @@ OpenStreetMap-tagged GeoJSON (hotspots) or Open Fibre Data Standard GeoJSON (fib
 
 Every tabular/GIS format carries the same columns as the import schema (schema.py), so an
 export imports back unchanged. `public=True` leaves out internal fields (notes) and, for
-records marked `is_sensitive`, their technical details (fibre count, capacity).
+records marked `is_sensitive`, their technical details (inventory/sensitivity.py).
 """
 
 import csv
@@ -26,7 +26,8 @@ from core.codes import normalize_code
 from geo.models import AdminArea
 
 from ..choices import Deployment, FiberNodeType
-from .schema import SENSITIVE_FIELDS, Column, Kind, LayerSpec, get_layer
+from ..sensitivity import hidden_fields
+from .schema import Column, Kind, LayerSpec, get_layer
 
 FORMATS = {
     "geojson": (".geojson", "application/geo+json"),
@@ -114,10 +115,10 @@ def records(spec: LayerSpec, queryset, public: bool = False):
 
     def rows():
         for obj in queryset.iterator(chunk_size=2000):
-            hide = public and getattr(obj, "is_sensitive", False)
+            hide = hidden_fields(obj, public=public)
             values = {}
             for column in columns:
-                if hide and column.name in SENSITIVE_FIELDS:
+                if column.name in hide:
                     values[column.name] = None
                 else:
                     values[column.name] = _value(obj, column)
@@ -344,11 +345,12 @@ def _organisation(name: str) -> dict:
             "name": name}
 
 
-def ofds_node(node) -> dict:
+def ofds_node(node, public: bool = False) -> dict:
     """An OFDS Node (JSON package form, location included)."""
     data = {"id": ofds_node_id(node), "name": node.name, "status": node.status,
-            "location": _geometry_json(shapely.from_wkb(bytes(node.geom.wkb))),
-            "type": [OFDS_NODE_TYPES[node.node_type]]}
+            "location": _geometry_json(shapely.from_wkb(bytes(node.geom.wkb)))}
+    if "node_type" not in hidden_fields(node, public=public):
+        data["type"] = [OFDS_NODE_TYPES[node.node_type]]
     if node.owner:
         data["transmissionMediumOwner"] = _organisation(node.owner)
     if node.operator:
@@ -365,15 +367,16 @@ def ofds_span(link, public: bool = False) -> dict:
         "directed": False,
         "route": _geometry_json(shapely.from_wkb(bytes(link.route.wkb))),
         "transmissionMedium": ["fibre"],
-        "deployment": [OFDS_DEPLOYMENT[link.deployment]],
         "fibreLength": round(link.length_m / 1000, 3),
     }
+    hide = hidden_fields(link, public=public)
+    if "deployment" not in hide:
+        data["deployment"] = [OFDS_DEPLOYMENT[link.deployment]]
     if link.installed_on:
         data["readyForServiceDate"] = link.installed_on.isoformat()
-    hide = public and link.is_sensitive
-    if link.fibre_count is not None and not hide:
+    if link.fibre_count is not None and "fibre_count" not in hide:
         data["fibreCount"] = link.fibre_count
-    if link.capacity_gbps is not None and not hide:
+    if link.capacity_gbps is not None and "capacity_gbps" not in hide:
         data["capacity"] = float(link.capacity_gbps)
     if link.owner:
         data["transmissionMediumOwner"] = _organisation(link.owner)
@@ -394,7 +397,7 @@ def _organisations_of(items) -> list[dict]:
 def ofds_package(nodes, links, public: bool = False) -> dict:
     """An OFDS 0.4 network package (JSON) of these nodes and spans."""
     network = ofds_network()
-    node_data = [ofds_node(n) for n in nodes]
+    node_data = [ofds_node(n, public) for n in nodes]
     span_data = [ofds_span(s, public) for s in links]
     if node_data:
         network["nodes"] = node_data
@@ -411,13 +414,14 @@ def ofds_features(layer: str, queryset, public: bool = False):
     network = ofds_network()
     if layer == "fiber-nodes":
         for node in queryset.iterator(chunk_size=2000):
-            data = ofds_node(node)
+            data = ofds_node(node, public)
             yield {"type": "Feature", "geometry": data.pop("location"),
                    "properties": {**data, "network": network, "featureType": "node"}}
         return
     for link in queryset.select_related("start_node", "end_node").iterator(chunk_size=2000):
         data = ofds_span(link, public)
-        data["start"], data["end"] = ofds_node(link.start_node), ofds_node(link.end_node)
+        data["start"] = ofds_node(link.start_node, public)
+        data["end"] = ofds_node(link.end_node, public)
         yield {"type": "Feature", "geometry": data.pop("route"),
                "properties": {**data, "network": network, "featureType": "span"}}
 

@@ -51,8 +51,6 @@ SHORT_NAMES = {
 
 # Fields never shown to the public (anonymous API users).
 INTERNAL_FIELDS = frozenset({"notes"})
-# Technical fields hidden for records marked `is_sensitive` when exporting for the public.
-SENSITIVE_FIELDS = frozenset({"fibre_count", "capacity_gbps"})
 
 # Fields the import never reads (set by the database or by Simpul).
 _SKIPPED = {"id", "created", "last_updated", "area", "length_m"}

@@ -32,8 +32,8 @@ ROLES = {
         "inventory": {model: ("view",) for model in REGISTRY + HISTORY},
         "geo": {"adminarea": ("view",)},
     },
-    # Everything in Simpul's apps, plus users, groups and API tokens.
-    "admin": {"inventory": ALL, "geo": ALL, "auth": ALL, "authtoken": ALL},
+    # Everything in Simpul's apps, plus users and groups (API tokens: inventory 0008).
+    "admin": {"inventory": ALL, "geo": ALL, "auth": ALL},
 }
 
 
@@ -97,7 +97,6 @@ class Migration(migrations.Migration):
         ("geo", "0001_initial"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
-        ("authtoken", "0004_alter_tokenproxy_options"),
     ]
 
     operations = [migrations.RunPython(create_roles, remove_roles)]

@@ -324,8 +324,10 @@ class FiberNode(PointAsset):
     is_sensitive = models.BooleanField(
         _("rahasia"),
         default=False,
-        help_text=_("Sembunyikan detail teknis dari publik."),
+        help_text=_("Sembunyikan jenis node dari publik."),
     )
+    #: What `is_sensitive` hides from the public (inventory/sensitivity.py).
+    SENSITIVE_FIELDS = ("node_type",)
 
     objects = PointAssetQuerySet.as_manager()
     history = History()
@@ -368,8 +370,11 @@ class FiberLink(Asset):
         _("penggelaran"), max_length=12, choices=Deployment.choices, default=Deployment.UNDERGROUND
     )
     is_sensitive = models.BooleanField(
-        _("rahasia"), default=False, help_text=_("Sembunyikan detail teknis dari publik.")
+        _("rahasia"), default=False,
+        help_text=_("Sembunyikan jumlah core, kapasitas dan penggelaran dari publik."),
     )
+    #: What `is_sensitive` hides from the public (inventory/sensitivity.py).
+    SENSITIVE_FIELDS = ("fibre_count", "capacity_gbps", "deployment")
 
     objects = InServiceQuerySet.as_manager()
     history = History()

@@ -5,13 +5,12 @@ import sys
 
 import pytest
 from django.contrib.auth.models import Group
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.throttling import AnonRateThrottle
 
 from geo.models import AdminArea
 from inventory.models import FiberNode, Hotspot
-from tests.api_support import ROLE_NAMES, client_for, if_match
+from tests.api_support import ROLE_NAMES, client_for, if_match, token_client
 from tests.factories import lonlat, make_facility, make_hotspot, make_link, make_node
 
 pytestmark = pytest.mark.django_db
@@ -135,9 +134,7 @@ def test_deleting_an_area_with_assets_in_it_is_409(two_kelurahan, role_users):
 
 
 def test_token_authentication_for_scripts(two_kelurahan, role_users):
-    token = Token.objects.create(user=role_users["editor"])
-    api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api = token_client(role_users["editor"])
     body = bodies()["hotspots"]
     assert api.post("/api/hotspots/", body, format="json").status_code == 201
     api.credentials(HTTP_AUTHORIZATION="Token not-a-token")
@@ -196,7 +193,10 @@ def test_roles_have_the_intended_permissions(role_users):
     area_writes = {f"geo.{action}_adminarea" for action in ("add", "change", "delete")}
     assert crud | history | area_writes | {"geo.view_adminarea"} <= editor
     assert views | history | {"geo.view_adminarea"} <= assessor
-    assert crud | area_writes | {"auth.add_user", "authtoken.add_token"} <= admin
-    assert not {"auth.add_user", "auth.change_group", "authtoken.add_token"} & editor
+    tokens = {"knox.view_authtoken", "knox.delete_authtoken"}
+    assert crud | area_writes | tokens | {"auth.add_user"} <= admin
+    # Nobody makes or edits a token for someone else: a user signs in for their own.
+    assert not {"knox.add_authtoken", "knox.change_authtoken"} & admin
+    assert not ({"auth.add_user", "auth.change_group"} | tokens) & editor
     assert not (crud - views) & assessor
     assert not area_writes & assessor

@@ -1,12 +1,14 @@
 """Backup and restore: a restore into an empty database has every table identical."""
 
+import os
+import stat
 import subprocess
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from inventory.backup import _connection_env
+from inventory.backup import BackupError, _connection_env, backup
 
 
 def table_checksums(database: str) -> dict[str, str]:
@@ -61,3 +63,20 @@ def test_restore_refuses_a_database_that_is_not_empty(tmp_path):
 def test_missing_backup_file(tmp_path):
     with pytest.raises(CommandError, match="Backup file not found: "):
         call_command("restore_db", str(tmp_path / "none.dump"), "--database", "unused")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_backup_file_is_readable_by_its_owner_only(tmp_path):
+    dump = tmp_path / "simpul.dump"
+    dump.write_bytes(b"old")
+    dump.chmod(0o644)  # an earlier file that others could read
+    call_command("backup_db", str(dump), stdout=open("/dev/null", "w"))
+    assert stat.S_IMODE(os.stat(dump).st_mode) == 0o600
+    assert dump.read_bytes()[:5] == b"PGDMP"  # pg_dump's custom format
+
+
+def test_failed_backup_leaves_no_file(tmp_path):
+    dump = tmp_path / "simpul.dump"
+    with pytest.raises(BackupError, match="pg_dump failed: .*simpul_no_such_database"):
+        backup(dump, database="simpul_no_such_database")
+    assert not dump.exists()

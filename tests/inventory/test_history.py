@@ -5,24 +5,15 @@ import datetime
 
 import pytest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from geo.models import AdminArea
 from inventory.models import Hotspot
-from tests.api_support import ROLE_NAMES, client_for, if_match
+from tests.api_support import ROLE_NAMES, client_for, if_match, token_client
 from tests.factories import lonlat, make_hotspot
 
 pytestmark = pytest.mark.django_db
 
 HISTORY_STATUS = {"anonymous": 401, "user": 403, "editor": 200, "assessor": 200, "admin": 200}
-
-
-def token_client(user) -> APIClient:
-    """A client authenticated with a real token (not `force_authenticate`)."""
-    api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
-    return api
 
 
 def hotspot_body(name="Taman Baru", dx=300, dy=300):

@@ -1,7 +1,7 @@
 """GeoJSON serializers of the registry layers, with the public/internal split.
 
 Anonymous clients, and users without the model's `view` permission, never receive
-`notes`, nor the technical details (`SENSITIVE_FIELDS`) of records marked `is_sensitive`.
+`notes`, nor the technical details of records marked `is_sensitive` (inventory/sensitivity.py).
 The view tells the serializer which case applies through the `internal` context key;
 without it, the public representation is used.
 """
@@ -16,6 +16,7 @@ from core.api.fields import (
     PrecisionGeometryField,
 )
 from inventory.models import Facility, FiberLink, FiberNode, Hotspot
+from inventory.sensitivity import hidden_fields, sensitive_fields
 
 ASSET_FIELDS = [
     "id",
@@ -45,10 +46,9 @@ def valid_geometry(value):
 class RegistrySerializer(ModelValidationMixin, GeoFeatureModelSerializer):
     """Base of the registry serializers: internal fields and model validation.
 
-    `SENSITIVE_FIELDS` are set to null for the public when the record is `is_sensitive`.
+    The technical details of a sensitive record (`inventory.sensitivity`) are null for the
+    public.
     """
-
-    SENSITIVE_FIELDS: tuple[str, ...] = ()
 
     @property
     def internal(self) -> bool:
@@ -56,19 +56,21 @@ class RegistrySerializer(ModelValidationMixin, GeoFeatureModelSerializer):
         return bool(self.context.get("internal", False))
 
     def get_fields(self):
-        """All fields, minus the internal ones for the public."""
+        """All fields, minus the internal ones for the public; for the public (and so in the
+        published schema) the technical details of sensitive records may be null."""
         fields = super().get_fields()
         if not self.internal:
             for name in INTERNAL_FIELDS:
                 fields.pop(name, None)
+            for name in sensitive_fields(self.Meta.model):
+                fields[name].allow_null = True
         return fields
 
     def to_representation(self, instance):
         """The GeoJSON Feature, with sensitive details hidden from the public."""
         feature = super().to_representation(instance)
-        if self.SENSITIVE_FIELDS and not self.internal and getattr(instance, "is_sensitive", 0):
-            for name in self.SENSITIVE_FIELDS:
-                feature["properties"][name] = None
+        for name in hidden_fields(instance, public=not self.internal):
+            feature["properties"][name] = None
         return feature
 
 
@@ -235,9 +237,8 @@ class FiberNodeSerializer(PointAssetSerializer):
 
 
 class FiberLinkSerializer(RegistrySerializer):
-    """A fiber span (OFDS Span) as a GeoJSON Feature; core count and capacity are sensitive."""
+    """A fiber span (OFDS Span) as a GeoJSON Feature."""
 
-    SENSITIVE_FIELDS = ("fibre_count", "capacity_gbps")
     validation_exclude = ("route",)
 
     route = PrecisionGeometryField(help_text="GeoJSON LineString, WGS 84 longitude/latitude.")

@@ -8,6 +8,7 @@ get the public version (no internal notes, no technical details of sensitive fib
 
 import datetime
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from django.http import FileResponse
@@ -75,9 +76,23 @@ def run_upload(layer: str, upload, *, user, dry_run: bool, update: bool,
         with open(path, "wb") as out:
             for part in upload.chunks():
                 out.write(part)
-        return import_file(layer, path, dry_run=dry_run, update=update,
-                           sheet_or_layer=source_layer or None, crs=crs or None, user=user,
-                           display_name=upload.name)
+        report = import_file(layer, path, dry_run=dry_run, update=update,
+                             sheet_or_layer=source_layer or None, crs=crs or None, user=user,
+                             display_name=upload.name)
+    return without_server_path(report, path, upload.name)
+
+
+def without_server_path(report: ImportReport, path: Path, name: str) -> ImportReport:
+    """The report with the server's temporary path of the upload (which GDAL and the readers
+    quote) replaced by the name the user uploaded."""
+
+    def clean(issue: Issue) -> Issue:
+        text = issue.message.replace(str(path), name).replace(str(path.parent), "")
+        return replace(issue, message=text.replace(path.name, name))
+
+    report.errors = [clean(issue) for issue in report.errors]
+    report.warnings = [clean(issue) for issue in report.warnings]
+    return report
 
 
 class ImportUpload(serializers.Serializer):

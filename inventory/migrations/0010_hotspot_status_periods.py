@@ -25,7 +25,7 @@ FROM inventory_hotspot WHERE status = 'decommissioned' AND decommissioned_on IS 
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inventory', '0007_history_without_unread_indexes'),
+        ('inventory', '0009_is_sensitive_names_the_hidden_details'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
