@@ -144,3 +144,13 @@ def test_one_edit_refresh_is_a_bounded_number_of_queries(two_kelurahan):
     with CaptureQueriesContext(connection) as queries:
         spot.save()
     assert len(queries) < 40
+
+
+def test_the_daily_command_rebuilds_live_coverage(two_kelurahan, capsys):
+    from django.core.management import call_command
+
+    make_hotspot(500, 500, coverage_radius_m=100)
+    first = live.live_run().pk
+    call_command("refresh_live_coverage")
+    assert live.live_run().pk != first
+    assert capsys.readouterr().out.endswith("1 working hotspots, 2 desa/kelurahan.\n")
