@@ -17,26 +17,20 @@ import contextvars
 import json
 from dataclasses import dataclass, field
 
-import geopandas as gpd
 import pandas as pd
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from core.choices import AreaLevel
 from geo.models import AreaCoverage, CoverageRun, FacilityAccess, WhiteZone
-from inventory.io.copy import copy_create
 
 from . import analysis
 from .services import (
-    COUNT_COLUMNS,
     EMPTY_FACILITIES,
-    FLOAT_COLUMNS,
     CoverageError,
     _facility_table,
-    _float,
-    _multipolygon,
     _results_per_level,
+    _store,
     compute_coverage,
     read_inputs,
 )
@@ -148,7 +142,7 @@ def refresh_leaves(codes: set[str]) -> CoverageRun | None:
         results = _results_per_level(inputs, leaf, facility_table)
         results = results[results["level"] == LEAF]
         area_ids = [int(i) for i in inputs.areas["id"]]
-        _replace_leaf_rows(run, area_ids, inputs, results, covered, zones, facility_table)
+        _replace_leaf_rows(run, area_ids, results, covered, zones, facility_table)
         sum_parents(run)
         return run
 
@@ -171,36 +165,13 @@ def _stored_fiber_flags(run: CoverageRun, facilities) -> pd.DataFrame | None:
     return frame
 
 
-def _replace_leaf_rows(run, area_ids, inputs, results, covered, zones, facility_table):
-    """Swap the live rows of these leaves (figures, white zones, facility access)."""
+def _replace_leaf_rows(run, area_ids, results, covered, zones, facility_table):
+    """Swap the live rows of these leaves (figures, white zones, facility access), written
+    as a full run writes them; `sum_parents` then renumbers the white zones."""
     AreaCoverage.objects.filter(run=run, area_id__in=area_ids).delete()
     WhiteZone.objects.filter(run=run, area_id__in=area_ids).delete()
     FacilityAccess.objects.filter(run=run, facility__area_id__in=area_ids).delete()
-    ids = dict(zip(inputs.areas.index, inputs.areas["id"], strict=True))
-    covered_wgs = gpd.GeoSeries(covered, crs=settings.SIMPUL_ANALYSIS_SRID).to_crs(4326)
-    frame = results.reset_index(names="code")
-    copy_create(AreaCoverage, [
-        {"run_id": run.pk, "area_id": int(ids[row["code"]]), "level": LEAF,
-         **{name: _float(row[name]) for name in FLOAT_COLUMNS},
-         **{name: int(row[name]) for name in COUNT_COLUMNS},
-         "facilities": row["facilities"],
-         "covered_geom": _multipolygon(covered_wgs.get(row["code"]))}
-        for row in frame.to_dict("records")
-    ])
-    copy_create(WhiteZone, [
-        {"run_id": run.pk, "area_id": int(ids[z.code]), "rank": 0, "area_m2": float(z.area_m2),
-         "population": _float(z.population), "geom": z.geometry}
-        for z in zones.to_crs(4326).itertuples()
-    ])
-    copy_create(FacilityAccess, [
-        {"run_id": run.pk, "facility_id": int(f.id),
-         "nearest_hotspot_id": None if pd.isna(f.nearest_hotspot_id)
-         else int(f.nearest_hotspot_id),
-         "nearest_hotspot_m": _float(f.nearest_hotspot_m), "in_coverage": bool(f.in_coverage),
-         "connected": bool(f.connected), "reaches_data_centre": bool(f.reaches_data_centre),
-         "redundant": bool(f.redundant)}
-        for f in facility_table.itertuples()
-    ])
+    _store(run, results, covered, zones, facility_table)
 
 
 #: Parent rows of the live run from their desa/kelurahan, in SQL: sums of m², people and
